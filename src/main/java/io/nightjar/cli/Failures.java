@@ -1,0 +1,52 @@
+package io.nightjar.cli;
+
+import io.nightjar.error.ExitCode;
+import io.nightjar.error.NightjarException;
+import java.util.List;
+
+/** Maps a failure to the exit code the scheduler sees, and to the message the on-call engineer reads. */
+final class Failures {
+  /**
+   * Spark error classes (and message fragments of older-style errors) that mean the input data is at fault. Spark
+   * reports these lazily, during an action, so they surface as Spark exceptions rather than as ours.
+   */
+  private static final List<String> INPUT_DATA_SIGNS = List.of(
+      "MALFORMED_RECORD_IN_PARSING",
+      "Malformed records are detected",
+      "PATH_NOT_FOUND",
+      "UNABLE_TO_INFER_SCHEMA",
+      "CANNOT_READ_FILE_FOOTER",
+      "FAILED_READ_FILE",
+      "CAST_INVALID_INPUT");
+
+  private Failures() {}
+
+  static ExitCode exitCode(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof NightjarException nightjar) {
+        return nightjar.exitCode();
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (INPUT_DATA_SIGNS.stream().anyMatch(message::contains)) {
+        return ExitCode.INPUT_DATA;
+      }
+    }
+    return ExitCode.INTERNAL;
+  }
+
+  /** The most specific message: our own if there is one, else the root cause's first line. */
+  static String message(Throwable failure) {
+    Throwable root = failure;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof NightjarException) {
+        return t.getMessage();
+      }
+      root = t;
+    }
+    String text = root.getMessage() == null ? root.getClass().getName() : root.getMessage();
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+}

@@ -1,0 +1,25 @@
+package io.nightjar.error;
+
+/** Process exit codes, part of the command-line contract documented in the README. */
+public enum ExitCode {
+  /** The run finished and its output is complete. */
+  SUCCESS(0),
+  /** Anything not covered by a more specific code; a bug or an environment failure. */
+  INTERNAL(1),
+  /** The command line, the job spec or the environment config is wrong. */
+  USAGE(2),
+  /** The input data is missing or does not fit what the job expects. */
+  INPUT_DATA(3),
+  /** The model is missing, unreadable or unfit for use. */
+  MODEL(4);
+
+  private final int code;
+
+  ExitCode(int code) {
+    this.code = code;
+  }
+
+  public int code() {
+    return code;
+  }
+}

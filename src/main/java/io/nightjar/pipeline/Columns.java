@@ -1,0 +1,30 @@
+package io.nightjar.pipeline;
+
+/** Names of the intermediate columns the pipelines add; prefixed so they never clash with user columns. */
+public final class Columns {
+  /** Every intermediate column starts with this; a user column must not. */
+  public static final String INTERNAL_PREFIX = "__nj_";
+  /** The column every pipeline predicts into. */
+  public static final String PREDICTION = "prediction";
+
+  static final String USER_INDEX = INTERNAL_PREFIX + "user_idx";
+  static final String ITEM_INDEX = INTERNAL_PREFIX + "item_idx";
+  static final String BASELINE = INTERNAL_PREFIX + "baseline";
+  static final String RESIDUAL = INTERNAL_PREFIX + "residual";
+  static final String RESIDUAL_PREDICTION = INTERNAL_PREFIX + "residual_prediction";
+  static final String FEATURES = INTERNAL_PREFIX + "features";
+
+  private Columns() {}
+
+  static String imputed(String column) {
+    return INTERNAL_PREFIX + "imputed_" + column;
+  }
+
+  static String indexed(String column) {
+    return INTERNAL_PREFIX + "index_" + column;
+  }
+
+  static String encoded(String column) {
+    return INTERNAL_PREFIX + "onehot_" + column;
+  }
+}

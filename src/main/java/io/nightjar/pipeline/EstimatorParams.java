@@ -1,0 +1,70 @@
+package io.nightjar.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nightjar.error.JobSpecException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.Params;
+
+/** Applies the job spec's {@code params} to an estimator by their Spark names, checked against its real params. */
+public final class EstimatorParams {
+  private EstimatorParams() {}
+
+  /**
+   * Returns a copy of {@code estimator} with {@code params} set.
+   *
+   * @param reserved params Nightjar sets itself (columns, seed), with the spec key to use instead
+   */
+  @SuppressWarnings("unchecked")
+  public static <T extends Params> T apply(T estimator, Map<String, JsonNode> params, Map<String, String> reserved) {
+    ParamMap values = new ParamMap();
+    for (Map.Entry<String, JsonNode> entry : params.entrySet()) {
+      String name = entry.getKey();
+      if (reserved.containsKey(name)) {
+        throw new JobSpecException(String.format(
+            "params.%s is set by Nightjar; set %s instead", name, reserved.get(name)));
+      }
+      if (!estimator.hasParam(name)) {
+        Set<String> known = new TreeSet<>();
+        Arrays.stream(estimator.params()).map(Param::name).filter(n -> !reserved.containsKey(n)).forEach(known::add);
+        throw new JobSpecException(String.format(
+            "params.%s is not a param of %s; its params are: %s",
+            name, estimator.getClass().getSimpleName(), String.join(", ", known)));
+      }
+      Param<Object> param = (Param<Object>) estimator.getParam(name);
+      try {
+        values.put(param, param.jsonDecode(entry.getValue().toString()));
+      } catch (RuntimeException e) {
+        throw new JobSpecException(String.format(
+            "params.%s = %s is not valid for %s (%s): %s",
+            name, entry.getValue(), estimator.getClass().getSimpleName(), param.doc(), firstLine(e)), e);
+      }
+    }
+    return (T) estimator.copy(values);
+  }
+
+  /** Every param of {@code stage} that has a value (set or default), by name, as JSON-compatible values. */
+  public static Map<String, String> describe(Params stage) {
+    Map<String, String> result = new LinkedHashMap<>();
+    ParamMap all = stage.extractParamMap();
+    for (Param<?> param : stage.params()) {
+      if (all.contains(param)) {
+        @SuppressWarnings("unchecked")
+        Param<Object> p = (Param<Object>) param;
+        result.put(param.name(), p.jsonEncode(all.apply(p)));
+      }
+    }
+    return result;
+  }
+
+  private static String firstLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,36 @@
+package io.nightjar.pipeline;
+
+import io.nightjar.spec.JobSpec;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineStage;
+
+/** The one place that picks the pipeline for a job's kind. */
+public final class PipelineFactory {
+  private PipelineFactory() {}
+
+  /**
+   * Builds the unfitted pipeline.
+   *
+   * @param features the resolved tabular features; ignored for ALS jobs
+   */
+  public static Pipeline build(JobSpec spec, TabularFeatures features) {
+    return switch (spec.kind()) {
+      case ALS -> AlsPipeline.build(spec);
+      case ELASTICNET -> ElasticNetPipeline.build(spec, features);
+    };
+  }
+
+  /** The stage whose params the job spec's {@code params} configure (ALS or LinearRegression). */
+  public static PipelineStage learner(Pipeline pipeline, JobSpec spec) {
+    Class<?> type = switch (spec.kind()) {
+      case ALS -> org.apache.spark.ml.recommendation.ALS.class;
+      case ELASTICNET -> org.apache.spark.ml.regression.LinearRegression.class;
+    };
+    for (PipelineStage stage : pipeline.getStages()) {
+      if (type.isInstance(stage)) {
+        return stage;
+      }
+    }
+    throw new IllegalStateException("the " + spec.kind().specName() + " pipeline has no " + type.getSimpleName());
+  }
+}

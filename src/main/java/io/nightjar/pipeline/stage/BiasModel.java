@@ -1,0 +1,204 @@
+package io.nightjar.pipeline.stage;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.List;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The fitted baseline: global mean, one bias per known user and per known item. A user or item never seen in
+ * training contributes a bias of zero, so every row gets a finite baseline.
+ *
+ * <p>Persistence: params (the global mean included) in Spark's standard metadata, the bias tables as Parquet under
+ * {@code data/users} and {@code data/items}.
+ */
+public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable {
+  private static final String USERS_DIR = "data/users";
+  private static final String ITEMS_DIR = "data/items";
+
+  private final String uid;
+  private final Param<String> userCol;
+  private final Param<String> itemCol;
+  private final Param<String> ratingCol;
+  private final Param<String> baselineCol;
+  private final Param<String> residualCol;
+  private final DoubleParam globalMean;
+  /** Columns {@code u} (user index) and {@code b} (bias); null until fitted or loaded. */
+  private Dataset<Row> userBiases;
+  /** Columns {@code i} (item index) and {@code b} (bias); null until fitted or loaded. */
+  private Dataset<Row> itemBiases;
+
+  /** For {@code PipelineModel.load}: the params come from metadata, the bias tables from {@link #read()}. */
+  public BiasModel(String uid) {
+    this.uid = uid;
+    userCol = new Param<>(this, "userCol", "indexed user column");
+    itemCol = new Param<>(this, "itemCol", "indexed item column");
+    ratingCol = new Param<>(this, "ratingCol", "rating column, used for the residual when present");
+    baselineCol = new Param<>(this, "baselineCol", "output column for mean + user bias + item bias");
+    residualCol = new Param<>(this, "residualCol", "output column for rating - baseline, when ratings are present");
+    globalMean = new DoubleParam(this, "globalMean", "mean rating over the training data");
+  }
+
+  BiasModel(String uid, double mean, Dataset<Row> userBiases, Dataset<Row> itemBiases) {
+    this(uid);
+    set(globalMean, mean);
+    this.userBiases = userBiases;
+    this.itemBiases = itemBiases;
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public Param<String> userCol() {
+    return userCol;
+  }
+
+  public Param<String> itemCol() {
+    return itemCol;
+  }
+
+  public Param<String> ratingCol() {
+    return ratingCol;
+  }
+
+  public Param<String> baselineCol() {
+    return baselineCol;
+  }
+
+  public Param<String> residualCol() {
+    return residualCol;
+  }
+
+  public DoubleParam globalMean() {
+    return globalMean;
+  }
+
+  public double getGlobalMean() {
+    return (Double) getOrDefault(globalMean);
+  }
+
+  /** User index and bias, one row per user seen in training. */
+  public Dataset<Row> userBiases() {
+    return userBiases;
+  }
+
+  /** Item index and bias, one row per item seen in training. */
+  public Dataset<Row> itemBiases() {
+    return itemBiases;
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType schema = transformSchema(dataset.schema());
+    String user = getOrDefault(userCol);
+    String item = getOrDefault(itemCol);
+    // Broadcast joins keep the batch's own partitioning: scoring never shuffles the rows.
+    Dataset<Row> users = userBiases.select(col("u").as("__nj_bu_key"), col("b").as("__nj_bu"));
+    Dataset<Row> items = itemBiases.select(col("i").as("__nj_bi_key"), col("b").as("__nj_bi"));
+    Dataset<Row> joined = dataset.toDF()
+        .join(broadcast(users), col(user).cast("double").equalTo(col("__nj_bu_key")), "left")
+        .join(broadcast(items), col(item).cast("double").equalTo(col("__nj_bi_key")), "left");
+    Column baseline = lit(getGlobalMean())
+        .plus(coalesce(col("__nj_bu"), lit(0.0)))
+        .plus(coalesce(col("__nj_bi"), lit(0.0)));
+    Dataset<Row> out = joined.withColumn(getOrDefault(baselineCol), baseline);
+    if (hasRatings(dataset.schema())) {
+      out = out.withColumn(getOrDefault(residualCol),
+          col(getOrDefault(ratingCol)).cast("double").minus(col(getOrDefault(baselineCol))));
+    }
+    return out.drop("__nj_bu_key", "__nj_bu", "__nj_bi_key", "__nj_bi").select(columns(schema));
+  }
+
+  private static Column[] columns(StructType schema) {
+    return java.util.Arrays.stream(schema.fieldNames()).map(name -> col("`" + name + "`")).toArray(Column[]::new);
+  }
+
+  private boolean hasRatings(StructType schema) {
+    return List.of(schema.fieldNames()).contains(getOrDefault(ratingCol));
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return outputSchema(schema, getOrDefault(userCol), getOrDefault(itemCol), getOrDefault(ratingCol),
+        getOrDefault(baselineCol), getOrDefault(residualCol), hasRatings(schema));
+  }
+
+  static StructType outputSchema(StructType schema, String user, String item, String rating, String baseline,
+      String residual, boolean ratingsRequired) {
+    List<String> names = List.of(schema.fieldNames());
+    for (String required : ratingsRequired ? List.of(user, item, rating) : List.of(user, item)) {
+      if (!names.contains(required)) {
+        throw new IllegalArgumentException("Input column '" + required + "' is missing; columns present: " + names);
+      }
+    }
+    StructType out = schema.add(baseline, DataTypes.DoubleType, false);
+    return ratingsRequired && names.contains(rating) ? out.add(residual, DataTypes.DoubleType, true) : out;
+  }
+
+  @Override
+  public BiasModel copy(ParamMap extra) {
+    BiasModel copy = new BiasModel(uid, getGlobalMean(), userBiases, itemBiases);
+    copyValues(copy, extra);
+    return copy.setParent(parent());
+  }
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  /** The standard params-only writer, which this model's writer uses for its metadata. */
+  MLWriter paramsWriter() {
+    return DefaultParamsWritable.super.write();
+  }
+
+  public static MLReader<BiasModel> read() {
+    return new Reader();
+  }
+
+  private static final class Writer extends MLWriter {
+    private final BiasModel instance;
+
+    Writer(BiasModel instance) {
+      this.instance = instance;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      try {
+        instance.paramsWriter().save(path);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot write the metadata of " + instance.uid() + " to " + path, e);
+      }
+      instance.userBiases.write().parquet(path + "/" + USERS_DIR);
+      instance.itemBiases.write().parquet(path + "/" + ITEMS_DIR);
+    }
+  }
+
+  private static final class Reader extends MLReader<BiasModel> {
+    @Override
+    public BiasModel load(String path) {
+      BiasModel model = new DefaultParamsReadable<BiasModel>() {}.read().load(path);
+      model.userBiases = sparkSession().read().parquet(path + "/" + USERS_DIR);
+      model.itemBiases = sparkSession().read().parquet(path + "/" + ITEMS_DIR);
+      return model;
+    }
+  }
+}

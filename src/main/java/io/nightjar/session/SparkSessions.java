@@ -1,0 +1,40 @@
+package io.nightjar.session;
+
+import io.nightjar.error.JobSpecException;
+import io.nightjar.spec.EnvConfig;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the SparkSession a command runs in. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /**
+   * Starts (or joins) the session for one command. spark-submit passes its settings as {@code spark.*} system
+   * properties, which {@link SparkConf} picks up; the environment config only fills in what is still unset.
+   */
+  public static SparkSession start(EnvConfig env, String appName) {
+    SparkConf conf = new SparkConf();
+    if (!conf.contains("spark.master")) {
+      if (env.master() == null) {
+        throw new JobSpecException(env.source() + ": no Spark master is set; run under spark-submit, or set "
+            + "spark.master in the environment config (for example local[*])");
+      }
+      conf.setMaster(env.master());
+    }
+    env.sparkConf().forEach((key, value) -> {
+      if (!conf.contains(key)) {
+        conf.set(key, value);
+      }
+    });
+    if (!conf.contains("spark.app.name")) {
+      conf.setAppName(appName);
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /** Labels the Spark jobs that follow, so the Spark UI and event log tell the story of the run. */
+  public static void describePhase(SparkSession spark, String description) {
+    spark.sparkContext().setJobDescription("nightjar: " + description);
+  }
+}

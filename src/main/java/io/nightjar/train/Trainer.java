@@ -1,0 +1,175 @@
+package io.nightjar.train;
+
+import static org.apache.spark.sql.functions.avg;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nightjar.error.InputDataException;
+import io.nightjar.evaluate.HoldoutEvaluation;
+import io.nightjar.evaluate.RegressionEvaluation;
+import io.nightjar.io.DatasetReader;
+import io.nightjar.io.HadoopPaths;
+import io.nightjar.pipeline.Columns;
+import io.nightjar.pipeline.EstimatorParams;
+import io.nightjar.pipeline.PipelineFactory;
+import io.nightjar.spec.JobSpec;
+import io.nightjar.spec.ModelKind;
+import io.nightjar.store.Manifest;
+import io.nightjar.store.ModelStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Train mode, end to end: input to published model version. */
+public final class Trainer {
+  /** Below this many usable rows a holdout evaluation means nothing. */
+  static final long MIN_ROWS = 20;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SparkSession spark;
+  private final String checkpointDir;
+
+  /**
+   * @param checkpointDir where iterative algorithms checkpoint, or null for {@code <model store>/_checkpoints}; used
+   *     only when the session has no checkpoint directory yet
+   */
+  public Trainer(SparkSession spark, String checkpointDir) {
+    this.spark = spark;
+    this.checkpointDir = checkpointDir;
+  }
+
+  public TrainResult train(JobSpec spec) {
+    String job = "train " + spec.name();
+    ModelStore store = ModelStore.open(spec.modelStore(), HadoopPaths.conf(spark));
+    useCheckpointDir(store);
+
+    describe(job, "read input");
+    Dataset<Row> raw = DatasetReader.read(spark, spec.input(), "training input");
+    long rowsRead = raw.count();
+    TrainingData prepared = TrainingData.prepare(spec, raw);
+    Dataset<Row> usable = prepared.data().cache();
+    try {
+      long usableRows = usable.count();
+      if (usableRows < MIN_ROWS) {
+        throw new InputDataException(String.format(
+            "only %d of %d input rows under %s are usable (a target and ids present); at least %d are needed",
+            usableRows, rowsRead, spec.input().path(), MIN_ROWS));
+      }
+      double holdout = spec.evaluation().holdoutFraction();
+      Dataset<Row>[] split = usable.randomSplit(new double[] {1.0 - holdout, holdout}, spec.seed());
+      Dataset<Row> training = split[0];
+      Dataset<Row> evaluation = split[1];
+      long trainingRows = training.count();
+      long holdoutRows = evaluation.count();
+      double trainingMean = training.agg(avg(prepared.label())).first().getDouble(0);
+
+      describe(job, "fit");
+      Pipeline pipeline = PipelineFactory.build(spec, prepared.features());
+      PipelineModel model = pipeline.fit(training);
+
+      describe(job, "evaluate on holdout");
+      HoldoutEvaluation metrics = RegressionEvaluation.evaluate(
+          model.transform(evaluation), prepared.label(), Columns.PREDICTION, trainingMean);
+      LOG.info("{}: holdout RMSE {} against {} for the training mean", spec.name(), metrics.model().rmse(),
+          metrics.trainingMean().rmse());
+
+      String version = ModelStore.newVersion(Instant.now());
+      Manifest manifest = new Manifest(
+          Manifest.FORMAT_VERSION,
+          spec.name(),
+          spec.kind().specName(),
+          version,
+          Instant.now().toString(),
+          software(),
+          spec.seed(),
+          EstimatorParams.describe((Params) PipelineFactory.learner(pipeline, spec)),
+          settings(spec, prepared),
+          new Manifest.InputSummary(
+              spec.input().path(),
+              spec.input().format(),
+              rowsRead,
+              rowsRead - usableRows,
+              trainingRows,
+              holdoutRows,
+              readJson(raw.schema().json())),
+          metrics);
+
+      describe(job, "save version " + version);
+      save(store, version, model, manifest);
+      store.setCurrent(version);
+      return new TrainResult(version, store.versionDir(version).toString(), true, manifest);
+    } finally {
+      usable.unpersist();
+    }
+  }
+
+  /** Writes the version aside and moves it into place only when complete; removes the leftovers if anything fails. */
+  private static void save(ModelStore store, String version, PipelineModel model, Manifest manifest) {
+    Path staging = store.stagingDir(version);
+    try {
+      model.write().save(new Path(staging, ModelStore.PIPELINE).toString());
+      store.writeManifest(staging, manifest);
+      store.commit(version);
+    } catch (IOException e) {
+      store.discardStaging(version);
+      throw new UncheckedIOException("cannot save model version " + version + " under " + staging, e);
+    } catch (RuntimeException e) {
+      store.discardStaging(version);
+      throw e;
+    }
+  }
+
+  private void useCheckpointDir(ModelStore store) {
+    if (spark.sparkContext().getCheckpointDir().isEmpty()) {
+      String dir = checkpointDir != null ? checkpointDir : new Path(store.root(), "_checkpoints").toString();
+      spark.sparkContext().setCheckpointDir(dir);
+    }
+  }
+
+  private void describe(String job, String phase) {
+    spark.sparkContext().setJobDescription("nightjar " + job + ": " + phase);
+  }
+
+  private static Map<String, Object> settings(JobSpec spec, TrainingData prepared) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("holdoutFraction", spec.evaluation().holdoutFraction());
+    settings.put("columns", spec.columns());
+    if (spec.kind() == ModelKind.ALS) {
+      settings.put("biases", spec.biases());
+    } else {
+      settings.put("numericFeatures", prepared.features().numeric());
+      settings.put("categoricalFeatures", prepared.features().categorical());
+    }
+    return settings;
+  }
+
+  private Map<String, String> software() {
+    Map<String, String> software = new LinkedHashMap<>();
+    String nightjar = Trainer.class.getPackage().getImplementationVersion();
+    software.put("nightjar", nightjar == null ? "dev" : nightjar);
+    software.put("spark", spark.version());
+    software.put("scala", scala.util.Properties.versionNumberString());
+    software.put("java", System.getProperty("java.version"));
+    return software;
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode readJson(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
