@@ -39,7 +39,7 @@ public final class EstimatorParams {
       Param<Object> param = (Param<Object>) estimator.getParam(name);
       try {
         values.put(param, param.jsonDecode(entry.getValue().toString()));
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // json4s throws its checked MappingException undeclared
         throw new JobSpecException(String.format(
             "params.%s = %s is not valid for %s (%s): %s",
             name, entry.getValue(), estimator.getClass().getSimpleName(), param.doc(), firstLine(e)), e);

@@ -1,0 +1,163 @@
+package io.nightjar.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nightjar.error.JobSpecException;
+import io.nightjar.pipeline.stage.BiasModel;
+import io.nightjar.spec.JobSpec;
+import io.nightjar.spec.JobSpecLoader;
+import io.nightjar.testing.Fixtures;
+import io.nightjar.testing.SparkTestBase;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AlsPipelineTest extends SparkTestBase {
+  private static final String SPEC = """
+      name: t
+      kind: als
+      input: {path: unused}
+      columns: {user: user_id, item: item_id, rating: rating}
+      params: {rank: 4, maxIter: 8, regParam: 0.05, numUserBlocks: 2, numItemBlocks: 2}
+      seed: 3
+      model: {store: unused}
+      """;
+
+  private static final StructType PAIRS = new StructType()
+      .add("user_id", DataTypes.StringType)
+      .add("item_id", DataTypes.StringType);
+
+  private static Dataset<Row> ratings;
+  private static PipelineModel model;
+
+  @BeforeAll
+  static void fit() {
+    ratings = Fixtures.ratings(spark, 40, 30, 0.5, 11).cache();
+    spark.sparkContext().setCheckpointDir(System.getProperty("java.io.tmpdir") + "/nightjar-test-checkpoints");
+    model = PipelineFactory.build(spec(), null).fit(ratings);
+  }
+
+  private static JobSpec spec(String... overrides) {
+    return JobSpecLoader.load("als.yaml", SPEC, List.of(overrides));
+  }
+
+  private static Map<String, Double> predictions(Transformer transformer, Dataset<Row> pairs) {
+    Map<String, Double> result = new HashMap<>();
+    for (Row row : transformer.transform(pairs).select("user_id", "item_id", "prediction").collectAsList()) {
+      result.put(row.getString(0) + "/" + row.getString(1), row.getDouble(2));
+    }
+    return result;
+  }
+
+  @Test
+  void unseenUsersAndItemsGetFinitePredictionsAndNoRowIsDropped() {
+    Dataset<Row> pairs = spark.createDataFrame(List.of(
+        RowFactory.create("u001", "m001"),
+        RowFactory.create("nobody", "m001"),
+        RowFactory.create("u001", "nothing"),
+        RowFactory.create("nobody", "nothing"),
+        RowFactory.create(null, "m002")), PAIRS);
+    List<Row> scored = model.transform(pairs).select("prediction").collectAsList();
+    assertEquals(5, scored.size());
+    for (Row row : scored) {
+      double value = row.getDouble(0);
+      assertTrue(Double.isFinite(value), "finite prediction, got " + value);
+    }
+  }
+
+  @Test
+  void bothUnseenFallsBackToTheGlobalMean() {
+    BiasModel biases = (BiasModel) model.stages()[1];
+    Dataset<Row> pairs = spark.createDataFrame(List.of(RowFactory.create("nobody", "nothing")), PAIRS);
+    double prediction = model.transform(pairs).first().getAs("prediction");
+    assertEquals(biases.getGlobalMean(), prediction, 1e-9);
+    double mean = ratings.agg(org.apache.spark.sql.functions.avg("rating")).first().getDouble(0);
+    assertEquals(mean, biases.getGlobalMean(), 1e-9);
+  }
+
+  @Test
+  void aUserWhoRatesEverythingFiveGetsTheLargestBias() {
+    BiasModel biases = (BiasModel) model.stages()[1];
+    // The indexer orders ids by frequency; find u000's index through the fitted indexer itself.
+    Dataset<Row> indexed = model.stages()[0].transform(ratings.where(col("user_id").equalTo("u000")).limit(1));
+    double index = indexed.first().getAs("__nj_user_idx");
+    Row top = biases.userBiases().orderBy(col("b").desc()).first();
+    assertEquals(index, top.getDouble(0), 0.0);
+    assertTrue(top.getDouble(1) > 0.5, "bias of a 5-star-only user: " + top.getDouble(1));
+  }
+
+  @Test
+  void beatsTheBaselineAloneOnTrainingData() {
+    Dataset<Row> scored = model.transform(ratings);
+    double modelSse = scored.selectExpr("sum(pow(rating - prediction, 2))").first().getDouble(0);
+    double baselineSse = scored.selectExpr("sum(pow(rating - __nj_baseline, 2))").first().getDouble(0);
+    assertTrue(modelSse < baselineSse, "latent factors reduce the error: " + modelSse + " vs " + baselineSse);
+  }
+
+  @Test
+  void savedPipelineLoadsAndPredictsTheSame(@TempDir Path dir) throws Exception {
+    String path = dir.resolve("pipeline").toString();
+    model.write().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    assertTrue(loaded.stages()[1] instanceof BiasModel);
+    assertTrue(loaded.stages()[2] instanceof ALSModel);
+    Dataset<Row> pairs = ratings.select("user_id", "item_id")
+        .union(spark.createDataFrame(List.of(RowFactory.create("nobody", "m001")), PAIRS));
+    Map<String, Double> before = predictions(model, pairs);
+    Map<String, Double> after = predictions(loaded, pairs);
+    assertEquals(before.size(), after.size());
+    before.forEach((key, value) -> assertEquals(value, after.get(key), 1e-9, key));
+  }
+
+  @Test
+  void saveRefusesAnExistingPath(@TempDir Path dir) {
+    String path = dir.toString();
+    assertThrows(java.io.IOException.class, () -> model.write().save(path));
+  }
+
+  @Test
+  void aReservedParamIsRejectedWithWhatToSetInstead() {
+    JobSpecException e = assertThrows(JobSpecException.class,
+        () -> PipelineFactory.build(spec("params.userCol=uid"), null));
+    assertEquals("params.userCol is set by Nightjar; set columns.user instead", e.getMessage());
+  }
+
+  @Test
+  void anUnknownParamIsRejectedWithTheKnownOnes() {
+    JobSpecException e = assertThrows(JobSpecException.class,
+        () -> PipelineFactory.build(spec("params.rnak=5"), null));
+    assertTrue(e.getMessage().startsWith("params.rnak is not a param of ALS; its params are: "), e.getMessage());
+    assertTrue(e.getMessage().contains("rank"), e.getMessage());
+    assertFalse(e.getMessage().contains("userCol"), "reserved params are not offered: " + e.getMessage());
+  }
+
+  @Test
+  void aParamOfTheWrongTypeIsRejected() {
+    JobSpecException e = assertThrows(JobSpecException.class,
+        () -> PipelineFactory.build(spec("params.rank=ten"), null));
+    assertTrue(e.getMessage().startsWith("params.rank = \"ten\" is not valid for ALS"), e.getMessage());
+  }
+
+  @Test
+  void anInvalidParamValueIsRejected() {
+    JobSpecException e = assertThrows(JobSpecException.class,
+        () -> PipelineFactory.build(spec("params.rank=0"), null));
+    assertTrue(e.getMessage().startsWith("params.rank = 0 is not valid for ALS"), e.getMessage());
+  }
+}
