@@ -13,6 +13,8 @@ import org.apache.spark.ml.param.Params;
 
 /** Applies the job spec's {@code params} to an estimator by their Spark names, checked against its real params. */
 public final class EstimatorParams {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private EstimatorParams() {}
 
   /**
@@ -48,15 +50,19 @@ public final class EstimatorParams {
     return (T) estimator.copy(values);
   }
 
-  /** Every param of {@code stage} that has a value (set or default), by name, as JSON-compatible values. */
-  public static Map<String, String> describe(Params stage) {
-    Map<String, String> result = new LinkedHashMap<>();
+  /** Every param of {@code stage} that has a value (set or default), by name, as JSON values. */
+  public static Map<String, JsonNode> describe(Params stage) {
+    Map<String, JsonNode> result = new LinkedHashMap<>();
     ParamMap all = stage.extractParamMap();
     for (Param<?> param : stage.params()) {
       if (all.contains(param)) {
         @SuppressWarnings("unchecked")
         Param<Object> p = (Param<Object>) param;
-        result.put(param.name(), p.jsonEncode(all.apply(p)));
+        try {
+          result.put(param.name(), JSON.readTree(p.jsonEncode(all.apply(p))));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot record param " + param.name(), e);
+        }
       }
     }
     return result;

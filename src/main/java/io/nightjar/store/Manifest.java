@@ -28,7 +28,7 @@ public record Manifest(
     String createdAt,
     Map<String, String> software,
     long seed,
-    Map<String, String> params,
+    Map<String, JsonNode> params,
     Map<String, Object> settings,
     InputSummary input,
     HoldoutEvaluation metrics) {

@@ -53,7 +53,17 @@ public final class Trainer {
   public TrainResult train(JobSpec spec) {
     String job = "train " + spec.name();
     ModelStore store = ModelStore.open(spec.modelStore(), HadoopPaths.conf(spark));
-    useCheckpointDir(store);
+    Path ownCheckpoints = useCheckpointDir(store);
+    try {
+      return train(spec, job, store);
+    } finally {
+      if (ownCheckpoints != null) {
+        deleteQuietly(ownCheckpoints);
+      }
+    }
+  }
+
+  private TrainResult train(JobSpec spec, String job, ModelStore store) {
 
     describe(job, "read input");
     Dataset<Row> raw = DatasetReader.read(spark, spec.input(), "training input");
@@ -131,10 +141,24 @@ public final class Trainer {
     }
   }
 
-  private void useCheckpointDir(ModelStore store) {
-    if (spark.sparkContext().getCheckpointDir().isEmpty()) {
-      String dir = checkpointDir != null ? checkpointDir : new Path(store.root(), "_checkpoints").toString();
-      spark.sparkContext().setCheckpointDir(dir);
+  /**
+   * Gives iterative algorithms (ALS) a checkpoint directory, so long runs never die of a deep lineage. Returns the
+   * directory Spark created when this run set it, for removal afterwards; null when the session already had one.
+   */
+  private Path useCheckpointDir(ModelStore store) {
+    if (spark.sparkContext().getCheckpointDir().isDefined()) {
+      return null;
+    }
+    String dir = checkpointDir != null ? checkpointDir : new Path(store.root(), "_checkpoints").toString();
+    spark.sparkContext().setCheckpointDir(dir);
+    return new Path(spark.sparkContext().getCheckpointDir().get());
+  }
+
+  private void deleteQuietly(Path dir) {
+    try {
+      dir.getFileSystem(HadoopPaths.conf(spark)).delete(dir, true);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not remove the checkpoints under {}", dir, e);
     }
   }
 

@@ -1,0 +1,106 @@
+package io.nightjar.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nightjar.error.ExitCode;
+import io.nightjar.error.ModelException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelStoreTest {
+  @TempDir
+  Path dir;
+
+  private ModelStore store;
+
+  @BeforeEach
+  void open() {
+    store = ModelStore.open(dir.resolve("store").toString(), new Configuration());
+  }
+
+  private String stage(Instant when) throws IOException {
+    String version = ModelStore.newVersion(when);
+    org.apache.hadoop.fs.Path staging = store.stagingDir(version);
+    Files.createDirectories(Path.of(staging.toUri()).resolve(ModelStore.PIPELINE));
+    store.writeManifest(staging, new Manifest(Manifest.FORMAT_VERSION, "job", "als", version, when.toString(),
+        Map.of(), 1L, Map.of(), Map.of(), null, null));
+    return version;
+  }
+
+  @Test
+  void versionsSortByCreationTime() {
+    String early = ModelStore.newVersion(Instant.parse("2026-01-02T03:04:05.006Z"));
+    String late = ModelStore.newVersion(Instant.parse("2026-11-02T03:04:05.006Z"));
+    assertTrue(early.startsWith("20260102-030405-006-"), early);
+    assertTrue(early.compareTo(late) < 0);
+  }
+
+  @Test
+  void aCommittedVersionIsListedAndBecomesCurrentOnlyWhenSet() throws IOException {
+    String version = stage(Instant.parse("2026-11-20T01:00:00Z"));
+    assertEquals(List.of(), store.versions(), "a staged version is invisible");
+    store.commit(version);
+    assertEquals(List.of(version), store.versions());
+    assertEquals(Optional.empty(), store.current());
+    store.setCurrent(version);
+    assertEquals(Optional.of(version), store.current());
+    assertEquals(version, store.resolve(Optional.empty()));
+    assertEquals("job", store.manifest(version).job());
+  }
+
+  @Test
+  void currentMovesToTheNewerVersion() throws IOException {
+    String first = stage(Instant.parse("2026-11-20T01:00:00Z"));
+    store.commit(first);
+    store.setCurrent(first);
+    String second = stage(Instant.parse("2026-11-21T01:00:00Z"));
+    store.commit(second);
+    store.setCurrent(second);
+    assertEquals(List.of(first, second), store.versions());
+    assertEquals(Optional.of(second), store.current());
+    assertEquals(first, store.resolve(Optional.of(first)));
+  }
+
+  @Test
+  void anExistingVersionIsNeverOverwritten() throws IOException {
+    String version = stage(Instant.parse("2026-11-20T01:00:00Z"));
+    store.commit(version);
+    Files.createDirectories(Path.of(store.stagingDir(version).toUri()));
+    ModelException e = assertThrows(ModelException.class, () -> store.commit(version));
+    assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+  }
+
+  @Test
+  void noCurrentModelSaysWhatToDo() {
+    ModelException e = assertThrows(ModelException.class, () -> store.resolve(Optional.empty()));
+    assertEquals(ExitCode.MODEL, e.exitCode());
+    assertTrue(e.getMessage().startsWith("no current model in file:" + dir.resolve("store")), e.getMessage());
+    assertTrue(e.getMessage().endsWith("train one first with 'scripts/nightjar train --job ...'"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownVersionIsRejectedWithTheKnownOnes() throws IOException {
+    String version = stage(Instant.parse("2026-11-20T01:00:00Z"));
+    store.commit(version);
+    ModelException e = assertThrows(ModelException.class, () -> store.resolve(Optional.of("20990101-000000-000-0000")));
+    assertTrue(e.getMessage().endsWith("versions there: " + version), e.getMessage());
+  }
+
+  @Test
+  void discardingStagingRemovesAPartialVersion() throws IOException {
+    String version = stage(Instant.parse("2026-11-20T01:00:00Z"));
+    store.discardStaging(version);
+    assertTrue(Files.notExists(Path.of(store.stagingDir(version).toUri())));
+  }
+}
