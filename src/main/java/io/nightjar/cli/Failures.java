@@ -36,16 +36,31 @@ final class Failures {
     return ExitCode.INTERNAL;
   }
 
-  /** The most specific message: our own if there is one, else the root cause's first line. */
+  /**
+   * The most useful message: our own if there is one; else, for bad input, every Spark error class in the chain
+   * (which names the file and the record) and the root cause; else the root cause.
+   */
   static String message(Throwable failure) {
     Throwable root = failure;
+    StringBuilder inputErrors = new StringBuilder();
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof NightjarException) {
         return t.getMessage();
       }
+      String line = firstLine(t);
+      if (INPUT_DATA_SIGNS.stream().anyMatch(line::contains) && inputErrors.indexOf(line) < 0) {
+        inputErrors.append(inputErrors.length() == 0 ? "" : "; ").append(line);
+      }
       root = t;
     }
-    String text = root.getMessage() == null ? root.getClass().getName() : root.getMessage();
+    if (inputErrors.length() > 0) {
+      return "bad input data: " + inputErrors + "; cause: " + firstLine(root);
+    }
+    return firstLine(root);
+  }
+
+  private static String firstLine(Throwable t) {
+    String text = t.getMessage() == null ? t.getClass().getName() : t.getMessage();
     int newline = text.indexOf('\n');
     return newline < 0 ? text : text.substring(0, newline);
   }

@@ -46,6 +46,16 @@ public final class DatasetReader {
   static DataFrameReader reader(SparkSession spark, InputSpec input) {
     Map<String, String> options = defaultOptions(input.format());
     options.putAll(input.options());
-    return spark.read().format(input.format()).options(options);
+    DataFrameReader reader = spark.read().format(input.format()).options(options);
+    if (input.schema() != null) {
+      try {
+        reader = reader.schema(org.apache.spark.sql.types.StructType.fromDDL(input.schema()));
+      } catch (Exception e) { // Spark's ParseException is checked in Scala's eyes only
+        throw new io.nightjar.error.JobSpecException(String.format(
+            "input schema '%s' is not a valid Spark DDL schema such as 'user_id STRING, rating DOUBLE': %s",
+            input.schema(), String.valueOf(e.getMessage()).lines().findFirst().orElse("")), e);
+      }
+    }
+    return reader;
   }
 }

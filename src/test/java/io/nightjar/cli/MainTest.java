@@ -113,19 +113,40 @@ class MainTest {
         err.toString());
   }
 
-  @Test
-  void aMalformedCsvLineIsAnInputDataErrorNotASilentNull() throws IOException {
+  private void writeRatingsCsv(String badLine) throws IOException {
     Files.createDirectories(dir.resolve("train"));
     StringBuilder csv = new StringBuilder("user_id,item_id,rating\n");
     for (int k = 0; k < 50; k++) {
       csv.append("u").append(k % 7).append(",m").append(k % 5).append(",").append(1 + k % 5).append("\n");
     }
-    csv.append("u1,m2,four stars\n");
+    csv.append(badLine).append("\n");
     Files.writeString(dir.resolve("train").resolve("ratings.csv"), csv);
+  }
+
+  @Test
+  void aNonNumericRatingColumnIsAnInputDataErrorNamingIt() throws IOException {
+    writeRatingsCsv("u1,m2,four stars");
+    assertEquals(3, run("train", "--job", job.toString(), "--conf", env.toString()));
+    assertTrue(err.toString().contains("column 'rating' (columns.rating) has type string; ratings must be numeric"),
+        err.toString());
+  }
+
+  @Test
+  void aMalformedLineUnderADeclaredSchemaFailsTheRunInsteadOfBecomingNull() throws IOException {
+    writeRatingsCsv("u1,m2,four stars");
     assertEquals(3, run("train", "--job", job.toString(), "--conf", env.toString(),
-        "--set", "input.options.inferSchema=false", "--set", "input.options.schema=user_id STRING, item_id STRING,"
-            + " rating DOUBLE"));
+        "--set", "input.schema=user_id STRING, item_id STRING, rating DOUBLE"));
     assertTrue(err.toString().contains("nightjar: error: "), err.toString());
+    assertTrue(err.toString().contains("four stars"), "names the bad value: " + err);
+  }
+
+  @Test
+  void anInvalidSchemaIsAUsageError() throws IOException {
+    writeRatingsCsv("u1,m2,4");
+    assertEquals(2, run("train", "--job", job.toString(), "--conf", env.toString(),
+        "--set", "input.schema=user_id STRNG"));
+    assertTrue(err.toString().contains("input schema 'user_id STRNG' is not a valid Spark DDL schema"),
+        err.toString());
   }
 
   @Test

@@ -40,7 +40,7 @@ class JobSpecLoaderTest {
     JobSpec spec = load(ALS);
     assertEquals("ratings-als", spec.name());
     assertEquals(ModelKind.ALS, spec.kind());
-    assertEquals(new InputSpec("data/ratings/train", "csv", java.util.Map.of("header", "true")), spec.input());
+    assertEquals(new InputSpec("data/ratings/train", "csv", java.util.Map.of("header", "true"), null), spec.input());
     assertEquals(new AlsColumns("user_id", "item_id", "rating"), spec.alsColumns());
     assertEquals(10, spec.params().get("rank").asInt());
     assertEquals(7L, spec.seed());
@@ -76,8 +76,8 @@ class JobSpecLoaderTest {
   @Test
   void rejectsAnUnknownNestedKeyWithItsPath() {
     String message = failure(ALS.replace("format: csv,", "fromat: csv,"));
-    assertEquals("job.yaml: unknown key 'input.fromat' under 'input'; known keys there are: format, options, path",
-        message);
+    assertEquals("job.yaml: unknown key 'input.fromat' under 'input'; known keys there are: format, options, path, "
+        + "schema", message);
   }
 
   @Test

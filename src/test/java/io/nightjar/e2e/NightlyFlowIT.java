@@ -1,0 +1,156 @@
+package io.nightjar.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The product as a user meets it: the packaged job jar run through {@code scripts/nightly.sh} and
+ * {@code scripts/nightjar} in child JVMs, on a copy of the sample data, then checked from a separate Spark session.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NightlyFlowIT {
+  private static final Path PROJECT = Path.of(System.getProperty("nightjar.project.dir", ".")).toAbsolutePath();
+
+  @TempDir
+  static Path work;
+
+  private static SparkSession spark;
+
+  /** A working copy: the sample data, jobs, conf and scripts, with target/ linked to the build's own. */
+  @BeforeAll
+  static void copyProject() throws IOException {
+    for (String dir : List.of("data", "jobs", "conf", "scripts")) {
+      copyTree(PROJECT.resolve(dir), work.resolve(dir));
+    }
+    Files.createSymbolicLink(work.resolve("target"), PROJECT.resolve("target"));
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path source : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  private record Run(int exitCode, String out) {}
+
+  private static Run run(String... command) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of(command));
+    args.set(0, work.resolve(args.get(0)).toString());
+    ProcessBuilder builder = new ProcessBuilder(args).directory(work.toFile()).redirectErrorStream(true);
+    builder.environment().put("NIGHTJAR_JAVA_OPTS", "-Xmx1500m");
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(10, TimeUnit.MINUTES), "finished in time");
+    return new Run(process.exitValue(), out);
+  }
+
+  @Test
+  @Order(1)
+  void nightlyScriptTrainsEveryJobAndScoresEveryBatch() throws Exception {
+    Run nightly = run("scripts/nightly.sh");
+    assertEquals(0, nightly.exitCode(), nightly.out());
+    assertTrue(nightly.out().contains("trained ratings-als (als): version"), nightly.out());
+    assertTrue(nightly.out().contains("trained homes-elasticnet (elasticnet): version"), nightly.out());
+    assertTrue(nightly.out().contains("2982 rows in, 2982 rows out"), nightly.out());
+    assertTrue(nightly.out().contains("1206 rows in, 1206 rows out"), nightly.out());
+    for (String day : List.of("2026-11-20", "2026-11-21", "2026-11-22")) {
+      assertTrue(Files.isDirectory(work.resolve("output/ratings-als/ds=" + day)), day);
+      assertTrue(Files.isDirectory(work.resolve("output/homes-elasticnet/ds=" + day)), day);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void savedModelLoadedInAnotherSessionGivesTheWrittenScores() throws IOException {
+    spark = SparkSession.builder().master("local[2]").appName("nightjar-it")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    for (String job : List.of("ratings-als", "homes-elasticnet")) {
+      Path store = work.resolve("models").resolve(job);
+      String version = Files.readString(store.resolve("CURRENT")).trim();
+      PipelineModel model = PipelineModel.load(store.resolve(version).resolve("pipeline").toString());
+      String batchDir = job.equals("ratings-als") ? "data/ratings/batches" : "data/homes/batches";
+      Dataset<Row> batch = spark.read().parquet(work.resolve(batchDir).resolve("ds=2026-11-21").toString());
+      Dataset<Row> written = spark.read().parquet(work.resolve("output").resolve(job).resolve("ds=2026-11-21")
+          .toString());
+      assertEquals(batch.count(), written.count(), job + ": rows in = rows out");
+      Dataset<Row> expected = model.transform(batch).select(written.drop("model_version").columns()[0],
+          "prediction");
+      Dataset<Row> actual = written.select(written.columns()[0], "prediction");
+      assertEquals(0, expected.exceptAll(actual).count(), job);
+      assertEquals(0, actual.exceptAll(expected).count(), job);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void predictWorksAfterTheTrainingDataIsGoneAndRerunsOnlyItsDate() throws Exception {
+    try (Stream<Path> files = Files.walk(work.resolve("data/ratings/train"))) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
+    long untouched = Files.getLastModifiedTime(firstFile(work.resolve("output/ratings-als/ds=2026-11-20"))).toMillis();
+    Run rerun = run("scripts/nightjar", "predict", "--job", "jobs/ratings-als.yaml", "--run-date", "2026-11-22");
+    assertEquals(0, rerun.exitCode(), rerun.out());
+    assertTrue(rerun.out().contains("1 partition(s) (2026-11-22), 978 rows in, 978 rows out"), rerun.out());
+    assertEquals(untouched,
+        Files.getLastModifiedTime(firstFile(work.resolve("output/ratings-als/ds=2026-11-20"))).toMillis());
+  }
+
+  @Test
+  @Order(4)
+  void modelsListMarksTheCurrentVersion() throws Exception {
+    Run list = run("scripts/nightjar", "models", "list", "--job", "jobs/ratings-als.yaml");
+    assertEquals(0, list.exitCode(), list.out());
+    String current = Files.readString(work.resolve("models/ratings-als/CURRENT")).trim();
+    assertTrue(list.out().lines().anyMatch(line -> line.startsWith(current) && line.endsWith("*")), list.out());
+  }
+
+  @Test
+  @Order(5)
+  void aMissingPartitionExitsWithTheInputDataCode() throws Exception {
+    Run missing = run("scripts/nightjar", "predict", "--job", "jobs/ratings-als.yaml", "--run-date", "2031-01-01");
+    assertEquals(3, missing.exitCode(), missing.out());
+    assertTrue(missing.out().contains("no partition ds=2031-01-01"), missing.out());
+  }
+
+  private static Path firstFile(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+  }
+}
