@@ -3,6 +3,9 @@ package io.nightjar.cli;
 import io.nightjar.error.JobSpecException;
 import io.nightjar.predict.PredictResult;
 import io.nightjar.predict.Predictor;
+import io.nightjar.run.RunReport;
+import java.io.PrintWriter;
+import java.util.List;
 import io.nightjar.session.SparkSessions;
 import io.nightjar.spec.EnvConfig;
 import io.nightjar.spec.JobSpec;
@@ -52,14 +55,17 @@ final class PredictCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.start(env, "nightjar predict " + spec.name());
     try {
       PredictResult result = new Predictor(spark).predict(spec, date, Optional.ofNullable(modelVersion));
-      String span = result.partitions().isEmpty() ? "no partitions"
-          : result.partitions().size() == 1 ? result.partitions().get(0)
-          : result.partitions().get(0) + " .. " + result.partitions().get(result.partitions().size() - 1);
-      command.commandLine().getOut().printf(
-          "scored %s with model version %s: %d partition(s) (%s), %d rows in, %d rows out -> %s%n",
-          spec.name(), result.version(), result.partitions().size(), span, result.rowsIn(), result.rowsOut(),
+      RunReport report = result.report();
+      List<String> values = report.partitions().stream().map(RunReport.PartitionReport::value).toList();
+      String span = values.isEmpty() ? "no partitions"
+          : values.size() == 1 ? values.get(0) : values.get(0) + " .. " + values.get(values.size() - 1);
+      PrintWriter out = command.commandLine().getOut();
+      out.printf("scored %s with model version %s: %d partition(s) (%s), %d rows in, %d scored, %d rejected%s -> %s%n",
+          spec.name(), report.modelVersion(), values.size(), span, report.rowsRead(), report.rowsScored(),
+          report.rowsRejected(), report.rejectedByReason().isEmpty() ? "" : " " + report.rejectedByReason(),
           result.outputPath());
-      command.commandLine().getOut().flush();
+      out.printf("  run report %s/_runs/%s.json%n", result.outputPath(), report.runId());
+      out.flush();
       return 0;
     } finally {
       spark.stop();

@@ -11,7 +11,9 @@ public enum ExitCode {
   /** The input data is missing or does not fit what the job expects. */
   INPUT_DATA(3),
   /** The model is missing, unreadable or unfit for use. */
-  MODEL(4);
+  MODEL(4),
+  /** Another run holds the lock on the same output; retry once it has finished. */
+  LOCKED(6);
 
   private final int code;
 

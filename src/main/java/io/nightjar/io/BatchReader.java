@@ -1,6 +1,7 @@
 package io.nightjar.io;
 
 import io.nightjar.error.InputDataException;
+import io.nightjar.run.Redaction;
 import io.nightjar.spec.InputSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,38 +28,80 @@ public final class BatchReader {
   private BatchReader() {}
 
   /**
-   * Reads the batch.
-   *
-   * @param runDate the one partition to read, or empty for every partition under the root
+   * The partition values to score: {@code runDate} alone (which must exist), or every partition under the root.
    */
-  public static Dataset<Row> read(SparkSession spark, InputSpec input, String partition, Optional<LocalDate> runDate) {
+  public static List<String> partitionsToScore(SparkSession spark, InputSpec input, String partition,
+      Optional<LocalDate> runDate) {
     Configuration conf = HadoopPaths.conf(spark);
     Path root = new Path(input.path());
     if (!HadoopPaths.exists(root, conf)) {
       throw new InputDataException(String.format(
-          "batch root %s does not exist; check predict.input.path in the job spec", root));
+          "batch root %s does not exist; check predict.input.path in the job spec", Redaction.path(root.toString())));
     }
-    Dataset<Row> batch;
+    List<String> present = listPartitions(root, partition, conf);
     if (runDate.isPresent()) {
-      Path dir = new Path(root, partition + "=" + runDate.get());
-      if (!HadoopPaths.exists(dir, conf)) {
+      if (!present.contains(runDate.get().toString())) {
         throw new InputDataException(String.format(
             "no partition %s=%s under %s (partitions present: %s); check --run-date or wait for the upstream data",
-            partition, runDate.get(), root, describe(listPartitions(root, partition, conf))));
+            partition, runDate.get(), Redaction.path(root.toString()), describe(present)));
       }
-      batch = DatasetReader.reader(spark, input).option("basePath", root.toString()).load(dir.toString());
-    } else {
-      if (listPartitions(root, partition, conf).isEmpty()) {
-        throw new InputDataException(String.format(
-            "no %s=... partition directories under %s; predict reads Hive-style partitioned batches", partition, root));
-      }
-      batch = DatasetReader.reader(spark, input).load(root.toString());
+      return List.of(runDate.get().toString());
     }
+    if (present.isEmpty()) {
+      throw new InputDataException(String.format(
+          "no %s=... partition directories under %s; predict reads Hive-style partitioned batches", partition,
+          Redaction.path(root.toString())));
+    }
+    return present;
+  }
+
+  /**
+   * Reads the given partitions. A partition directory holding no data file is an empty partition, reported apart:
+   * Spark cannot read a schema from nothing, and it is a clean (empty) run, not an error.
+   */
+  public static BatchInput read(SparkSession spark, InputSpec input, String partition, List<String> values) {
+    Configuration conf = HadoopPaths.conf(spark);
+    Path root = new Path(input.path());
+    List<String> withData = new ArrayList<>();
+    List<String> empty = new ArrayList<>();
+    for (String value : values) {
+      (hasDataFiles(new Path(root, partition + "=" + value), conf) ? withData : empty).add(value);
+    }
+    if (withData.isEmpty()) {
+      return new BatchInput(null, withData, empty);
+    }
+    String[] dirs = withData.stream().map(v -> new Path(root, partition + "=" + v).toString()).toArray(String[]::new);
+    Dataset<Row> batch = DatasetReader.reader(spark, input).option("basePath", root.toString()).load(dirs);
     if (!List.of(batch.columns()).contains(partition)) {
       throw new InputDataException(String.format(
-          "the batch under %s has no partition column '%s'; check predict.partition in the job spec", root, partition));
+          "the batch under %s has no partition column '%s'; check predict.partition in the job spec",
+          Redaction.path(root.toString()), partition));
     }
-    return batch.withColumn(partition, functions.col(partition).cast("string"));
+    return new BatchInput(batch.withColumn(partition, functions.col(partition).cast("string")), withData, empty);
+  }
+
+  /**
+   * A batch split by whether its partitions hold data.
+   *
+   * @param data the rows of the partitions with data, or null when there are none
+   * @param withData partition values with data files
+   * @param empty partition values whose directories hold no data file
+   */
+  public record BatchInput(Dataset<Row> data, List<String> withData, List<String> empty) {}
+
+  private static boolean hasDataFiles(Path dir, Configuration conf) {
+    FileSystem fs = HadoopPaths.fileSystem(dir, conf);
+    try {
+      for (FileStatus status : fs.listStatus(dir)) {
+        String name = status.getPath().getName();
+        if (!name.startsWith("_") && !name.startsWith(".") && (status.isDirectory() || status.getLen() > 0)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
   }
 
   /** The partition values present under {@code root}, sorted. */

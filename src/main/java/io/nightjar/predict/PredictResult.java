@@ -1,14 +1,11 @@
 package io.nightjar.predict;
 
-import java.util.List;
+import io.nightjar.run.RunReport;
 
 /**
  * What a predict run wrote.
  *
- * @param version the model version that scored the batch
- * @param partitions the partition values written, sorted
- * @param rowsIn rows read from the batch
- * @param rowsOut rows found in the written output partitions; always equal to {@code rowsIn}
+ * @param report the run report, also written under {@code <output>/_runs/}
  * @param outputPath the output root
  */
-public record PredictResult(String version, List<String> partitions, long rowsIn, long rowsOut, String outputPath) {}
+public record PredictResult(RunReport report, String outputPath) {}

@@ -1,8 +1,13 @@
 package io.nightjar.predict;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
+import io.nightjar.contract.ContractCheck;
+import io.nightjar.contract.RowRules;
 import io.nightjar.error.InputDataException;
 import io.nightjar.error.JobSpecException;
 import io.nightjar.error.ModelException;
@@ -10,31 +15,56 @@ import io.nightjar.io.BatchReader;
 import io.nightjar.io.HadoopPaths;
 import io.nightjar.io.PartitionedWriter;
 import io.nightjar.pipeline.Columns;
+import io.nightjar.run.LockHolder;
+import io.nightjar.run.OutputLayout;
+import io.nightjar.run.Redaction;
+import io.nightjar.run.RunLock;
+import io.nightjar.run.RunReport;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.PredictSpec;
 import io.nightjar.store.Manifest;
+import io.nightjar.store.ManifestSignature;
 import io.nightjar.store.ModelStore;
+import io.nightjar.store.ModelVerifier;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Predict mode, end to end: saved model plus batch to partitioned scores. */
+/**
+ * Predict mode, end to end: a verified saved model plus a batch to partitioned scores, rejected rows, a run report
+ * and completion markers. Rows in = rows scored + rows rejected, checked on what was written.
+ */
 public final class Predictor {
   /** The column naming the model version that produced each score. */
   public static final String MODEL_VERSION = "model_version";
 
+  private static final Logger LOG = LoggerFactory.getLogger(Predictor.class);
+
   private final SparkSession spark;
+  private final Optional<ManifestSignature> signer;
 
   public Predictor(SparkSession spark) {
+    this(spark, ManifestSignature.fromEnvironment());
+  }
+
+  /** With an explicit signature policy: empty means unsigned models are accepted. */
+  public Predictor(SparkSession spark, Optional<ManifestSignature> signer) {
     this.spark = spark;
+    this.signer = signer;
   }
 
   /**
@@ -49,43 +79,110 @@ public final class Predictor {
       throw new JobSpecException("job '" + spec.name() + "' has no 'predict' section; add predict.input, "
           + "predict.output and predict.partition to score batches");
     }
+    Instant started = Instant.now();
+    String runId = started.toString().replace(":", "").replace("-", "") + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
     ModelStore store = ModelStore.open(spec.modelStore(), HadoopPaths.conf(spark));
     String version = store.resolve(requestedVersion);
-    Manifest manifest = store.manifest(version);
+    Manifest manifest = ModelVerifier.verify(store, version, signer, spec.model(), spark.version());
     if (!spec.kind().specName().equals(manifest.kind())) {
       throw new ModelException(String.format("model version %s in %s is a %s model, but job '%s' is of kind %s",
           version, store.root(), manifest.kind(), spec.name(), spec.kind().specName()));
     }
-    String job = "predict " + spec.name();
-    spark.sparkContext().setJobDescription("nightjar " + job + ": load model " + version);
-    PipelineModel model = load(store.pipelineDir(version));
-
-    Dataset<Row> batch = BatchReader.read(spark, settings.input(), settings.partition(), runDate);
-    requireColumns(batch, RequiredColumns.of(spec, manifest));
-
-    List<Column> output = new ArrayList<>();
-    for (String name : batch.columns()) {
-      output.add(col("`" + name + "`"));
+    List<String> dates = BatchReader.partitionsToScore(spark, settings.input(), settings.partition(), runDate);
+    OutputLayout out = new OutputLayout(settings.outputPath(), settings.partition(), HadoopPaths.conf(spark));
+    try (RunLock lock = RunLock.acquire(out.root(), settings.partition(), dates, runId, HadoopPaths.conf(spark))) {
+      List<String> removed = out.prepare(dates);
+      if (!removed.isEmpty()) {
+        LOG.warn("removed what an earlier, unfinished run left: {}", removed);
+      }
+      describe(spec, "load model " + version);
+      PipelineModel model = load(store.pipelineDir(version));
+      RunReport report = score(spec, model, manifest, version, dates, out, lock, runId, started);
+      lock.verifyHeld();
+      out.writeReport(report);
+      for (RunReport.PartitionReport partition : report.partitions()) {
+        Map<String, Object> marker = new LinkedHashMap<>();
+        marker.put("runId", runId);
+        marker.put("modelVersion", version);
+        marker.put("rowsRead", partition.rowsRead());
+        marker.put("rowsScored", partition.rowsScored());
+        marker.put("rowsRejected", partition.rowsRejected());
+        marker.put("finishedAt", report.finishedAt());
+        out.writeMarker(partition.value(), marker);
+      }
+      return new PredictResult(report, Redaction.path(out.root().toString()));
     }
-    output.add(col(Columns.PREDICTION).cast("double").as(Columns.PREDICTION));
-    output.add(lit(version).as(MODEL_VERSION));
-    Dataset<Row> scored = model.transform(batch).select(output.toArray(Column[]::new));
+  }
 
-    spark.sparkContext().setJobDescription("nightjar " + job + ": score and write");
-    PartitionedWriter.write(scored, settings.outputPath(), settings.partition());
+  private RunReport score(JobSpec spec, PipelineModel model, Manifest manifest, String version, List<String> dates,
+      OutputLayout out, RunLock lock, String runId, Instant started) {
+    PredictSpec settings = spec.predict();
+    String partition = settings.partition();
+    BatchReader.BatchInput batch = BatchReader.read(spark, settings.input(), partition, dates);
+    out.clearPartitions(batch.empty(), true);
+    out.clearPartitions(batch.withData(), false);
+    Map<String, Long> read = new TreeMap<>();
+    Map<String, Long> scored = new TreeMap<>();
+    Map<String, Map<String, Long>> rejected = new TreeMap<>();
+    if (batch.data() != null) {
+      Dataset<Row> data = batch.data();
+      if (manifest.contract() != null) {
+        ContractCheck.check(data.schema(), manifest.contract(), "under " + Redaction.path(settings.input().path()));
+      }
+      requireNoReservedColumns(data);
+      Dataset<Row> tagged = data.withColumn(RowRules.REJECT_REASON, RejectRules.of(spec, manifest).reason());
 
-    spark.sparkContext().setJobDescription("nightjar " + job + ": count rows in and out");
-    long rowsIn = batch.count();
-    List<String> partitions = runDate.isPresent()
-        ? List.of(runDate.get().toString())
-        : distinctPartitions(batch, settings.partition());
-    long rowsOut = countOutput(settings, partitions);
-    if (rowsIn != rowsOut) {
-      throw new IllegalStateException(String.format(
-          "read %d rows but found %d in the output partitions %s under %s; the output is incomplete, rerun the date",
-          rowsIn, rowsOut, partitions, settings.outputPath()));
+      describe(spec, "write rejected rows");
+      PartitionedWriter.write(tagged.where(col(RowRules.REJECT_REASON).isNotNull()),
+          out.rejectedRoot().toString(), partition);
+      read.putAll(countByPartition(data, partition));
+      rejected.putAll(countRejected(out, partition, batch.withData()));
+      long rowsRead = read.values().stream().mapToLong(Long::longValue).sum();
+      long rowsRejected = total(rejected);
+      if (rowsRead > 0 && (double) rowsRejected / rowsRead > spec.maxRejectedFraction()) {
+        throw new InputDataException(String.format(
+            "%d of %d batch rows cannot be scored (%s), more than maxRejectedFraction %s allows; nothing was scored."
+                + " The rejected rows are under %s for inspection", rowsRejected, rowsRead, byReason(rejected),
+            spec.maxRejectedFraction(), Redaction.path(out.rejectedRoot().toString())));
+      }
+
+      describe(spec, "score and write");
+      List<Column> output = new ArrayList<>();
+      for (String name : data.columns()) {
+        output.add(col("`" + name + "`"));
+      }
+      output.add(col(Columns.PREDICTION).cast("double").as(Columns.PREDICTION));
+      output.add(lit(version).as(MODEL_VERSION));
+      Dataset<Row> valid = tagged.where(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON);
+      lock.verifyHeld();
+      PartitionedWriter.write(model.transform(valid).select(output.toArray(Column[]::new)), out.root().toString(),
+          partition);
+      scored.putAll(countScored(out, partition, batch.withData()));
     }
-    return new PredictResult(version, partitions, rowsIn, rowsOut, settings.outputPath());
+    List<RunReport.PartitionReport> partitions = new ArrayList<>();
+    for (String date : dates) {
+      long in = read.getOrDefault(date, 0L);
+      long ok = scored.getOrDefault(date, 0L);
+      Map<String, Long> bad = rejected.getOrDefault(date, Map.of());
+      long badRows = bad.values().stream().mapToLong(Long::longValue).sum();
+      if (in != ok + badRows) {
+        throw new IllegalStateException(String.format("partition %s=%s: read %d rows but wrote %d scored and %d "
+            + "rejected; the output is incomplete, rerun the date", partition, date, in, ok, badRows));
+      }
+      partitions.add(new RunReport.PartitionReport(date, in, ok, badRows, bad));
+    }
+    Instant finished = Instant.now();
+    return new RunReport(runId, spec.name(), version, LockHolder.thisProcess(runId).host(), started.toString(),
+        finished.toString(), finished.toEpochMilli() - started.toEpochMilli(), partitions,
+        partitions.stream().mapToLong(RunReport.PartitionReport::rowsRead).sum(),
+        partitions.stream().mapToLong(RunReport.PartitionReport::rowsScored).sum(),
+        partitions.stream().mapToLong(RunReport.PartitionReport::rowsRejected).sum(),
+        byReason(rejected), Redaction.path(out.rejectedRoot().toString()));
+  }
+
+  private void describe(JobSpec spec, String phase) {
+    spark.sparkContext().setJobDescription("nightjar predict " + spec.name() + ": " + phase);
   }
 
   private static PipelineModel load(Path pipelineDir) {
@@ -96,36 +193,73 @@ public final class Predictor {
     }
   }
 
-  private static void requireColumns(Dataset<Row> batch, Collection<String> required) {
-    List<String> present = List.of(batch.columns());
-    List<String> missing = new ArrayList<>(required);
-    missing.removeAll(present);
-    if (!missing.isEmpty()) {
-      throw new InputDataException(String.format(
-          "the batch lacks the column(s) %s the model needs; columns present: %s", missing, present));
-    }
-    for (String name : present) {
-      if (name.equals(Columns.PREDICTION) || name.equals(MODEL_VERSION) || name.startsWith(Columns.INTERNAL_PREFIX)) {
+  private static void requireNoReservedColumns(Dataset<Row> batch) {
+    for (String name : batch.columns()) {
+      if (name.equals(Columns.PREDICTION) || name.equals(MODEL_VERSION) || name.equals(RowRules.REJECT_REASON)
+          || name.startsWith(Columns.INTERNAL_PREFIX)) {
         throw new InputDataException(String.format(
             "the batch already has a column '%s', which predict writes itself; rename or drop it upstream", name));
       }
     }
   }
 
-  private static List<String> distinctPartitions(Dataset<Row> batch, String partition) {
-    List<String> values = new ArrayList<>();
-    for (Row row : batch.select(partition).distinct().collectAsList()) {
-      values.add(row.getString(0));
+  private static Map<String, Long> countByPartition(Dataset<Row> data, String partition) {
+    Map<String, Long> counts = new TreeMap<>();
+    for (Row row : data.groupBy(partition).count().collectAsList()) {
+      counts.put(row.getString(0), row.getLong(1));
     }
-    values.sort(null);
-    return values;
+    return counts;
   }
 
-  private long countOutput(PredictSpec settings, List<String> partitions) {
-    if (partitions.isEmpty()) {
-      return 0;
+  private Map<String, Map<String, Long>> countRejected(OutputLayout out, String partition, List<String> dates) {
+    Map<String, Map<String, Long>> counts = new TreeMap<>();
+    for (Row row : readWritten(out.rejectedRoot(), partition, dates)
+        .groupBy(col(partition).cast("string"), col(RowRules.REJECT_REASON)).count().collectAsList()) {
+      counts.computeIfAbsent(row.getString(0), k -> new TreeMap<>()).put(row.getString(1), row.getLong(2));
     }
-    Dataset<Row> written = spark.read().parquet(settings.outputPath());
-    return written.where(col(settings.partition()).cast("string").isin(partitions.toArray())).count();
+    return counts;
+  }
+
+  /** Scored rows per partition, read back from the output; fails if any written prediction is not finite. */
+  private Map<String, Long> countScored(OutputLayout out, String partition, List<String> dates) {
+    Map<String, Long> counts = new TreeMap<>();
+    Column p = col(Columns.PREDICTION);
+    Column bad = p.isNull().or(isnan(p)).or(p.equalTo(Double.POSITIVE_INFINITY))
+        .or(p.equalTo(Double.NEGATIVE_INFINITY));
+    for (Row row : readWritten(out.root(), partition, dates).groupBy(col(partition).cast("string"))
+        .agg(org.apache.spark.sql.functions.count(lit(1)), sum(when(bad, 1).otherwise(0))).collectAsList()) {
+      if (row.getLong(2) > 0) {
+        throw new IllegalStateException(String.format("%d scores written to %s=%s are not finite; this is a bug, "
+            + "please report it with the job spec", row.getLong(2), partition, row.getString(0)));
+      }
+      counts.put(row.getString(0), row.getLong(1));
+    }
+    return counts;
+  }
+
+  private Dataset<Row> readWritten(Path root, String partition, List<String> dates) {
+    List<String> dirs = new ArrayList<>();
+    for (String date : dates) {
+      Path dir = new Path(root, partition + "=" + date);
+      if (HadoopPaths.exists(dir, HadoopPaths.conf(spark))) {
+        dirs.add(dir.toString());
+      }
+    }
+    if (dirs.isEmpty()) {
+      return spark.emptyDataFrame().withColumn(partition, lit(null).cast("string"))
+          .withColumn(RowRules.REJECT_REASON, lit(null).cast("string"))
+          .withColumn(Columns.PREDICTION, lit(null).cast("double"));
+    }
+    return spark.read().option("basePath", root.toString()).parquet(dirs.toArray(String[]::new));
+  }
+
+  private static long total(Map<String, Map<String, Long>> byPartition) {
+    return byPartition.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+  }
+
+  private static Map<String, Long> byReason(Map<String, Map<String, Long>> byPartition) {
+    Map<String, Long> totals = new TreeMap<>();
+    byPartition.values().forEach(m -> m.forEach((reason, n) -> totals.merge(reason, n, Long::sum)));
+    return totals;
   }
 }

@@ -15,7 +15,9 @@ import java.util.Set;
  * @param seed the one seed behind every random choice (holdout split, ALS initialisation)
  * @param evaluation how the model is evaluated before saving
  * @param biases the ALS baseline (ALS jobs only; defaults otherwise unused)
- * @param modelStore the model store root, a Hadoop path
+ * @param model the model store and its policies
+ * @param maxRejectedFraction the share of bad input rows (excluded from training, rejected at scoring) above which
+ *     the run fails
  * @param predict batch scoring settings, or null when the job has none
  */
 public record JobSpec(
@@ -27,16 +29,22 @@ public record JobSpec(
     long seed,
     EvaluationSpec evaluation,
     BiasSpec biases,
-    String modelStore,
+    ModelSpec model,
+    double maxRejectedFraction,
     PredictSpec predict) {
 
   public static final long DEFAULT_SEED = 42L;
-  static final Set<String> KEYS =
-      Set.of("name", "kind", "input", "columns", "params", "seed", "evaluation", "biases", "model", "predict");
-  static final Set<String> MODEL_KEYS = Set.of("store");
+  public static final double DEFAULT_MAX_REJECTED_FRACTION = 0.01;
+  static final Set<String> KEYS = Set.of("name", "kind", "input", "columns", "params", "seed", "evaluation",
+      "biases", "model", "maxRejectedFraction", "predict");
 
   public JobSpec {
     params = Map.copyOf(params);
+  }
+
+  /** The model store root. */
+  public String modelStore() {
+    return model.store();
   }
 
   public AlsColumns alsColumns() {

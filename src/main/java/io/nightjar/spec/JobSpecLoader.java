@@ -136,8 +136,17 @@ public final class JobSpecLoader {
         root.optionalLong("seed", JobSpec.DEFAULT_SEED),
         EvaluationSpec.read(root.optionalChild("evaluation", EvaluationSpec.KEYS)),
         BiasSpec.read(root.optionalChild("biases", BiasSpec.KEYS)),
-        root.requiredChild("model", JobSpec.MODEL_KEYS).requiredString("store"),
+        ModelSpec.read(root.requiredChild("model", ModelSpec.KEYS)),
+        maxRejectedFraction(root),
         PredictSpec.read(root.optionalChild("predict", PredictSpec.KEYS)));
+  }
+
+  private static double maxRejectedFraction(SpecNode root) {
+    double fraction = root.optionalDouble("maxRejectedFraction", JobSpec.DEFAULT_MAX_REJECTED_FRACTION);
+    if (!(fraction >= 0.0 && fraction <= 1.0)) {
+      throw root.invalid("maxRejectedFraction", String.valueOf(fraction), "a fraction from 0 to 1, such as 0.01");
+    }
+    return fraction;
   }
 
 }

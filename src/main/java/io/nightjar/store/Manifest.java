@@ -1,6 +1,7 @@
 package io.nightjar.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nightjar.contract.InputContract;
 import io.nightjar.evaluate.HoldoutEvaluation;
 import java.util.Map;
 
@@ -19,6 +20,8 @@ import java.util.Map;
  * @param settings other training settings (holdout fraction, biases, feature columns)
  * @param input the training input and what became of its rows
  * @param metrics holdout metrics beside the training-mean reference
+ * @param contract the columns scoring needs, their types and categorical levels
+ * @param files SHA-256 of every file of the saved pipeline, by path relative to {@code pipeline/}
  */
 public record Manifest(
     int formatVersion,
@@ -31,9 +34,17 @@ public record Manifest(
     Map<String, JsonNode> params,
     Map<String, Object> settings,
     InputSummary input,
-    HoldoutEvaluation metrics) {
+    HoldoutEvaluation metrics,
+    InputContract contract,
+    Map<String, String> files) {
 
   public static final int FORMAT_VERSION = 1;
+
+  /** The same manifest with the pipeline's file digests added. */
+  public Manifest withFiles(Map<String, String> digests) {
+    return new Manifest(formatVersion, job, kind, version, createdAt, software, seed, params, settings, input, metrics,
+        contract, Map.copyOf(digests));
+  }
 
   /**
    * The training input.
@@ -41,11 +52,13 @@ public record Manifest(
    * @param path the input path as given
    * @param format the input format
    * @param rows rows read
-   * @param excludedRows rows left out of training (missing label, rating or id)
+   * @param excludedRows rows left out of training (missing label, rating or id; infinite feature)
+   * @param excludedByReason the excluded rows by reason
    * @param trainingRows rows trained on
    * @param holdoutRows rows evaluated on
    * @param schema the input schema, in Spark's JSON form
    */
   public record InputSummary(
-      String path, String format, long rows, long excludedRows, long trainingRows, long holdoutRows, JsonNode schema) {}
+      String path, String format, long rows, long excludedRows, Map<String, Long> excludedByReason,
+      long trainingRows, long holdoutRows, JsonNode schema) {}
 }

@@ -86,12 +86,142 @@ public final class ModelStore {
     return new Path(versionDir(version), PIPELINE);
   }
 
-  /** Writes a manifest into a staged version. */
-  public void writeManifest(Path versionDir, Manifest manifest) {
-    try (OutputStream out = fs.create(new Path(versionDir, MANIFEST), false)) {
-      JSON.writeValue(out, manifest);
+  /**
+   * Writes a manifest into a staged version, with the digests of the pipeline files already there, and signs it when
+   * a signing key is given.
+   */
+  public Manifest writeManifest(Path versionDir, Manifest manifest, Optional<ManifestSignature> signer) {
+    Manifest complete = manifest.withFiles(ModelDigests.of(fs, new Path(versionDir, PIPELINE)));
+    try {
+      byte[] bytes = JSON.writeValueAsBytes(complete);
+      try (OutputStream out = fs.create(new Path(versionDir, MANIFEST), false)) {
+        out.write(bytes);
+      }
+      if (signer.isPresent()) {
+        try (OutputStream out = fs.create(new Path(versionDir, ManifestSignature.SIGNATURE_FILE), false)) {
+          out.write(signer.get().sign(bytes).getBytes(StandardCharsets.US_ASCII));
+        }
+      }
+      return complete;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the manifest into " + versionDir, e);
+    }
+  }
+
+  FileSystem fileSystem() {
+    return fs;
+  }
+
+  /** The manifest's bytes as stored, for signature checks. */
+  byte[] manifestBytes(String version) {
+    Path file = new Path(versionDir(version), MANIFEST);
+    try (InputStream in = fs.open(file)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new ModelException("cannot read the manifest " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The signature stored beside a version's manifest, or empty when it is unsigned. */
+  Optional<String> signature(String version) {
+    Path file = new Path(versionDir(version), ManifestSignature.SIGNATURE_FILE);
+    try {
+      if (!fs.exists(file)) {
+        return Optional.empty();
+      }
+      try (InputStream in = fs.open(file)) {
+        return Optional.of(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+      }
+    } catch (IOException e) {
+      throw new ModelException("cannot read the signature " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static Manifest parse(byte[] bytes, String where) {
+    try {
+      return JSON.readValue(bytes, Manifest.class);
+    } catch (IOException e) {
+      throw new ModelException("cannot read the manifest " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes the oldest versions beyond {@code keep}, never CURRENT nor the version just before it (the rollback
+   * target). Returns the versions deleted.
+   */
+  public List<String> prune(int keep) {
+    List<String> versions = versions();
+    if (keep <= 0 || versions.size() <= keep) {
+      return List.of();
+    }
+    Optional<String> current = current();
+    int currentIndex = current.map(versions::indexOf).orElse(-1);
+    List<String> deleted = new ArrayList<>();
+    int excess = versions.size() - keep;
+    for (int k = 0; k < versions.size() && deleted.size() < excess; k++) {
+      if (k == currentIndex || k == currentIndex - 1) {
+        continue;
+      }
+      try {
+        fs.delete(versionDir(versions.get(k)), true);
+        deleted.add(versions.get(k));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete old model version " + versionDir(versions.get(k)), e);
+      }
+    }
+    return deleted;
+  }
+
+  /**
+   * Removes staged versions a killed train left behind: those whose owner is a dead process on this host, or that are
+   * older than {@code maxAge}. A train still writing elsewhere keeps its staging.
+   */
+  public List<String> cleanAbandonedStaging(java.time.Duration maxAge) {
+    List<String> removed = new ArrayList<>();
+    Path staging = new Path(root, STAGING);
+    try {
+      if (!fs.exists(staging)) {
+        return removed;
+      }
+      long now = System.currentTimeMillis();
+      for (FileStatus status : fs.listStatus(staging)) {
+        if (!status.isDirectory()) {
+          continue;
+        }
+        String version = status.getPath().getName();
+        Optional<io.nightjar.run.LockHolder> owner = readOwner(version);
+        boolean abandoned = owner.map(io.nightjar.run.LockHolder::provablyGone).orElse(false)
+            || now - status.getModificationTime() > maxAge.toMillis();
+        if (abandoned) {
+          fs.delete(status.getPath(), true);
+          fs.delete(ownerFile(version), false);
+          removed.add(version);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean " + staging, e);
+    }
+    return removed;
+  }
+
+  /** Records which process writes a staged version, so a later run can tell an abandoned one. */
+  public void claimStaging(String version, io.nightjar.run.LockHolder owner) {
+    try (OutputStream out = fs.create(ownerFile(version), false)) {
+      JSON.writeValue(out, owner);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + ownerFile(version), e);
+    }
+  }
+
+  private Path ownerFile(String version) {
+    return new Path(new Path(root, STAGING), version + ".owner");
+  }
+
+  private Optional<io.nightjar.run.LockHolder> readOwner(String version) {
+    try (InputStream in = fs.open(ownerFile(version))) {
+      return Optional.of(JSON.readValue(in, io.nightjar.run.LockHolder.class));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 
@@ -106,6 +236,7 @@ public final class ModelStore {
       if (!fs.rename(stagingDir(version), target)) {
         throw new IOException("rename returned false");
       }
+      fs.delete(ownerFile(version), false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move " + stagingDir(version) + " to " + target, e);
     }
@@ -115,6 +246,7 @@ public final class ModelStore {
   public void discardStaging(String version) {
     try {
       fs.delete(stagingDir(version), true);
+      fs.delete(ownerFile(version), false);
     } catch (IOException | RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(ModelStore.class)
           .warn("could not remove the partial model version at {}", stagingDir(version), e);
@@ -189,12 +321,7 @@ public final class ModelStore {
   }
 
   public Manifest manifest(String version) {
-    Path file = new Path(versionDir(version), MANIFEST);
-    try (InputStream in = fs.open(file)) {
-      return JSON.readValue(in, Manifest.class);
-    } catch (IOException e) {
-      throw new ModelException("cannot read the manifest " + file + ": " + e.getMessage(), e);
-    }
+    return parse(manifestBytes(version), new Path(versionDir(version), MANIFEST).toString());
   }
 
   private void requireVersion(String version) {

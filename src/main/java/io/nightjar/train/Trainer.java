@@ -13,8 +13,13 @@ import io.nightjar.pipeline.EstimatorParams;
 import io.nightjar.pipeline.PipelineFactory;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.ModelKind;
+import io.nightjar.run.LockHolder;
+import io.nightjar.run.Redaction;
 import io.nightjar.store.Manifest;
+import io.nightjar.store.ManifestSignature;
 import io.nightjar.store.ModelStore;
+import java.time.Duration;
+import java.util.List;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -34,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class Trainer {
   /** Below this many usable rows a holdout evaluation means nothing. */
   static final long MIN_ROWS = 20;
+  /** A staged version untouched for this long belongs to a run that is certainly gone. */
+  static final Duration ABANDONED_STAGING_AGE = Duration.ofHours(24);
 
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,18 +71,31 @@ public final class Trainer {
   }
 
   private TrainResult train(JobSpec spec, String job, ModelStore store) {
-
+    List<String> abandoned = store.cleanAbandonedStaging(ABANDONED_STAGING_AGE);
+    if (!abandoned.isEmpty()) {
+      LOG.warn("removed staged model versions a killed run left behind: {}", abandoned);
+    }
     describe(job, "read input");
     Dataset<Row> raw = DatasetReader.read(spark, spec.input(), "training input");
-    long rowsRead = raw.count();
     TrainingData prepared = TrainingData.prepare(spec, raw);
-    Dataset<Row> usable = prepared.data().cache();
+    Dataset<Row> usable = prepared.usable().cache();
     try {
-      long usableRows = usable.count();
-      if (usableRows < MIN_ROWS) {
+      RowAccounting rows = RowAccounting.of(prepared.tagged());
+      String where = Redaction.path(spec.input().path());
+      if (rows.excluded() > 0) {
+        LOG.warn("{}: {} of {} input rows excluded from training: {}", spec.name(), rows.excluded(), rows.read(),
+            rows.excludedByReason());
+      }
+      if (rows.read() > 0 && (double) rows.excluded() / rows.read() > spec.maxRejectedFraction()) {
+        throw new InputDataException(String.format(
+            "%d of %d training rows under %s are unusable (%s), more than maxRejectedFraction %s allows; fix the "
+                + "input or raise maxRejectedFraction", rows.excluded(), rows.read(), where,
+            rows.excludedByReason(), spec.maxRejectedFraction()));
+      }
+      if (rows.usable() < MIN_ROWS) {
         throw new InputDataException(String.format(
             "only %d of %d input rows under %s are usable (a target and ids present); at least %d are needed",
-            usableRows, rowsRead, spec.input().path(), MIN_ROWS));
+            rows.usable(), rows.read(), where, MIN_ROWS));
       }
       double holdout = spec.evaluation().holdoutFraction();
       Dataset<Row>[] split = usable.randomSplit(new double[] {1.0 - holdout, holdout}, spec.seed());
@@ -88,6 +108,9 @@ public final class Trainer {
       describe(job, "fit");
       Pipeline pipeline = PipelineFactory.build(spec, prepared.features());
       PipelineModel model = pipeline.fit(training);
+      if (prepared.features() != null) {
+        prepared = prepared.withLevels(CategoricalLevels.of(model, prepared.features()));
+      }
 
       describe(job, "evaluate on holdout");
       HoldoutEvaluation metrics = RegressionEvaluation.evaluate(
@@ -107,31 +130,40 @@ public final class Trainer {
           EstimatorParams.describe((Params) PipelineFactory.learner(pipeline, spec)),
           settings(spec, prepared),
           new Manifest.InputSummary(
-              spec.input().path(),
+              where,
               spec.input().format(),
-              rowsRead,
-              rowsRead - usableRows,
+              rows.read(),
+              rows.excluded(),
+              rows.excludedByReason(),
               trainingRows,
               holdoutRows,
               readJson(raw.schema().json())),
-          metrics);
+          metrics,
+          prepared.contract(),
+          null);
 
       describe(job, "save version " + version);
-      save(store, version, model, manifest);
+      Manifest saved = save(store, version, model, manifest);
       store.setCurrent(version);
-      return new TrainResult(version, store.versionDir(version).toString(), true, manifest);
+      List<String> pruned = store.prune(spec.model().keep());
+      if (!pruned.isEmpty()) {
+        LOG.info("{}: removed old model versions beyond model.keep={}: {}", spec.name(), spec.model().keep(), pruned);
+      }
+      return new TrainResult(version, store.versionDir(version).toString(), true, saved);
     } finally {
       usable.unpersist();
     }
   }
 
   /** Writes the version aside and moves it into place only when complete; removes the leftovers if anything fails. */
-  private static void save(ModelStore store, String version, PipelineModel model, Manifest manifest) {
+  private static Manifest save(ModelStore store, String version, PipelineModel model, Manifest manifest) {
     Path staging = store.stagingDir(version);
     try {
+      store.claimStaging(version, LockHolder.thisProcess(version));
       model.write().save(new Path(staging, ModelStore.PIPELINE).toString());
-      store.writeManifest(staging, manifest);
+      Manifest saved = store.writeManifest(staging, manifest, ManifestSignature.fromEnvironment());
       store.commit(version);
+      return saved;
     } catch (IOException e) {
       store.discardStaging(version);
       throw new UncheckedIOException("cannot save model version " + version + " under " + staging, e);

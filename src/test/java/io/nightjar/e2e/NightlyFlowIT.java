@@ -87,8 +87,8 @@ class NightlyFlowIT {
     assertEquals(0, nightly.exitCode(), nightly.out());
     assertTrue(nightly.out().contains("trained ratings-als (als): version"), nightly.out());
     assertTrue(nightly.out().contains("trained homes-elasticnet (elasticnet): version"), nightly.out());
-    assertTrue(nightly.out().contains("2982 rows in, 2982 rows out"), nightly.out());
-    assertTrue(nightly.out().contains("1206 rows in, 1206 rows out"), nightly.out());
+    assertTrue(nightly.out().contains("2982 rows in, 2982 scored, 0 rejected"), nightly.out());
+    assertTrue(nightly.out().contains("1206 rows in, 1206 scored, 0 rejected"), nightly.out());
     for (String day : List.of("2026-11-20", "2026-11-21", "2026-11-22")) {
       assertTrue(Files.isDirectory(work.resolve("output/ratings-als/ds=" + day)), day);
       assertTrue(Files.isDirectory(work.resolve("output/homes-elasticnet/ds=" + day)), day);
@@ -126,7 +126,7 @@ class NightlyFlowIT {
     long untouched = Files.getLastModifiedTime(firstFile(work.resolve("output/ratings-als/ds=2026-11-20"))).toMillis();
     Run rerun = run("scripts/nightjar", "predict", "--job", "jobs/ratings-als.yaml", "--run-date", "2026-11-22");
     assertEquals(0, rerun.exitCode(), rerun.out());
-    assertTrue(rerun.out().contains("1 partition(s) (2026-11-22), 978 rows in, 978 rows out"), rerun.out());
+    assertTrue(rerun.out().contains("1 partition(s) (2026-11-22), 978 rows in, 978 scored, 0 rejected"), rerun.out());
     assertEquals(untouched,
         Files.getLastModifiedTime(firstFile(work.resolve("output/ratings-als/ds=2026-11-20"))).toMillis());
   }

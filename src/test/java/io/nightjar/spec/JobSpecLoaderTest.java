@@ -83,7 +83,8 @@ class JobSpecLoaderTest {
   @Test
   void namesAMissingRequiredKey() {
     String message = failure(ALS.replace("model: {store: models/ratings-als}\n", ""));
-    assertEquals("job.yaml: required key 'model' is missing; set it to a mapping with keys store", message);
+    assertEquals("job.yaml: required key 'model' is missing; set it to a mapping with keys keep, onSparkVersionMismatch, "
+        + "store", message);
   }
 
   @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nightjar.error.InputDataException;
 import io.nightjar.predict.PredictResult;
 import io.nightjar.predict.Predictor;
+import io.nightjar.run.RunReport;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.JobSpecLoader;
 import io.nightjar.store.ModelStore;
@@ -109,9 +110,12 @@ class TrainPredictTest extends SparkTestBase {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     }
     PredictResult result = new Predictor(spark).predict(spec, Optional.empty(), Optional.of(trained.version()));
-    assertEquals(List.of(DAY1.toString(), DAY2.toString()), result.partitions());
-    assertEquals(92, result.rowsIn());
-    assertEquals(result.rowsIn(), result.rowsOut());
+    RunReport report = result.report();
+    assertEquals(List.of(DAY1.toString(), DAY2.toString()),
+        report.partitions().stream().map(RunReport.PartitionReport::value).toList());
+    assertEquals(92, report.rowsRead());
+    assertEquals(92, report.rowsScored());
+    assertEquals(0, report.rowsRejected());
     Dataset<Row> day1 = output(DAY1);
     assertEquals(List.of("user_id", "item_id", "prediction", "model_version"), List.of(day1.columns()));
     assertEquals(0, day1.where(col("prediction").isNull().or(functionsIsNan())).count(), "all finite");
@@ -144,7 +148,8 @@ class TrainPredictTest extends SparkTestBase {
 
     PredictResult rerun = predictor.predict(spec, Optional.of(DAY1), Optional.empty());
 
-    assertEquals(List.of(DAY1.toString()), rerun.partitions());
+    assertEquals(1, rerun.report().partitions().size());
+    assertEquals(DAY1.toString(), rerun.report().partitions().get(0).value());
     assertEquals(before, output(DAY1).orderBy("user_id", "item_id").collectAsList());
     assertEquals(day2Files, modificationTimes(dir.resolve("output").resolve("ds=" + DAY2)), "day 2 untouched");
     assertEquals(30, output(DAY2).count());
@@ -165,12 +170,13 @@ class TrainPredictTest extends SparkTestBase {
     JobSpec bad = withBatch(dir.resolve("bad"));
     InputDataException e = assertThrows(InputDataException.class,
         () -> new Predictor(spark).predict(bad, Optional.of(DAY1), Optional.empty()));
-    assertTrue(e.getMessage().startsWith("the batch lacks the column(s) [item_id] the model needs"), e.getMessage());
+    assertTrue(e.getMessage().contains("does not match the model's input contract: column 'item_id' (item, expected "
+        + "type string) is missing"), e.getMessage());
   }
 
   private static JobSpec withBatch(Path batches) {
     return new JobSpec(spec.name(), spec.kind(), spec.input(), spec.columns(), spec.params(), spec.seed(),
-        spec.evaluation(), spec.biases(), spec.modelStore(),
+        spec.evaluation(), spec.biases(), spec.model(), spec.maxRejectedFraction(),
         new io.nightjar.spec.PredictSpec(new io.nightjar.spec.InputSpec(batches.toString(), "parquet", Map.of(), null),
             dir.resolve("bad-output").toString(), "ds"));
   }
@@ -187,7 +193,7 @@ class TrainPredictTest extends SparkTestBase {
   private static JobSpec withInput(Path train) {
     Fixtures.ratings(spark, 40, 30, 0.5, 22).write().option("header", "true").csv(train.toString());
     return new JobSpec(spec.name(), spec.kind(), new io.nightjar.spec.InputSpec(train.toString(), "csv", Map.of(), null),
-        spec.columns(), spec.params(), spec.seed(), spec.evaluation(), spec.biases(), spec.modelStore(),
+        spec.columns(), spec.params(), spec.seed(), spec.evaluation(), spec.biases(), spec.model(), spec.maxRejectedFraction(),
         spec.predict());
   }
 }

@@ -1,0 +1,65 @@
+package io.nightjar.contract;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+
+/**
+ * Why a row cannot be used: a column expression that is null for a good row and names the first problem otherwise.
+ * Missing numeric features (null or NaN) are not a problem: the pipeline imputes them; a missing category encodes as
+ * unknown. Missing ids and targets, and infinite numbers, are.
+ */
+public final class RowRules {
+  /** The column holding the reason in the rejected-rows output. */
+  public static final String REJECT_REASON = "reject_reason";
+
+  private final List<Column> conditions = new ArrayList<>();
+  private final List<String> reasons = new ArrayList<>();
+
+  /** Rows whose {@code column} is null are rejected as {@code null_<column>}. */
+  public RowRules requirePresent(String column) {
+    conditions.add(col(quote(column)).isNull());
+    reasons.add("null_" + column);
+    return this;
+  }
+
+  /** Rows whose numeric {@code column} is null, NaN or infinite are rejected as {@code non_finite_<column>}. */
+  public RowRules requireFinite(String column) {
+    Column value = col(quote(column)).cast("double");
+    conditions.add(value.isNull().or(isnan(value)).or(infinite(value)));
+    reasons.add("non_finite_" + column);
+    return this;
+  }
+
+  /** Rows whose numeric {@code column} is infinite are rejected as {@code infinite_<column>}; null and NaN pass. */
+  public RowRules rejectInfinite(String column) {
+    conditions.add(infinite(col(quote(column)).cast("double")));
+    reasons.add("infinite_" + column);
+    return this;
+  }
+
+  /** The reason expression: null when every rule passes. */
+  public Column reason() {
+    if (conditions.isEmpty()) {
+      return lit(null).cast("string");
+    }
+    Column reason = when(conditions.get(0), lit(reasons.get(0)));
+    for (int k = 1; k < conditions.size(); k++) {
+      reason = reason.when(conditions.get(k), lit(reasons.get(k)));
+    }
+    return reason;
+  }
+
+  private static Column infinite(Column value) {
+    return value.equalTo(Double.POSITIVE_INFINITY).or(value.equalTo(Double.NEGATIVE_INFINITY));
+  }
+
+  private static String quote(String column) {
+    return "`" + column.replace("`", "``") + "`";
+  }
+}

@@ -1,0 +1,132 @@
+package io.nightjar.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.nightjar.io.HadoopPaths;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Where a predict run writes, all under the output root. Spark skips names starting with {@code _} or {@code .} when
+ * it reads the root, so readers of the scores never see the rest.
+ *
+ * <pre>
+ * &lt;output&gt;/ds=D/part-*.parquet          the scores
+ * &lt;output&gt;/ds=D/_NIGHTJAR_SUCCESS        completion marker, written last; absent while a run is unfinished
+ * &lt;output&gt;/_rejected/ds=D/part-*.parquet rows that could not be scored, with reject_reason
+ * &lt;output&gt;/_runs/&lt;runId&gt;.json           the run report
+ * &lt;output&gt;/_locks/ds=D.lock             held while a run writes date D
+ * </pre>
+ */
+public final class OutputLayout {
+  public static final String MARKER = "_NIGHTJAR_SUCCESS";
+  public static final String REJECTED = "_rejected";
+  public static final String RUNS = "_runs";
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path root;
+  private final String partition;
+  private final FileSystem fs;
+
+  public OutputLayout(String outputPath, String partition, Configuration conf) {
+    Path path = new Path(outputPath);
+    this.fs = HadoopPaths.fileSystem(path, conf);
+    this.root = fs.makeQualified(path);
+    this.partition = partition;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path rejectedRoot() {
+    return new Path(root, REJECTED);
+  }
+
+  public Path partitionDir(String value) {
+    return new Path(root, partition + "=" + value);
+  }
+
+  public Path rejectedDir(String value) {
+    return new Path(rejectedRoot(), partition + "=" + value);
+  }
+
+  public Path marker(String value) {
+    return new Path(partitionDir(value), MARKER);
+  }
+
+  public Path report(String runId) {
+    return new Path(new Path(root, RUNS), runId + ".json");
+  }
+
+  /**
+   * Prepares the dates this run owns (the caller holds their locks): their old markers go first, so no marker ever
+   * vouches for a date whose rewrite is under way; then what killed runs left behind (Spark's staging directories).
+   * Returns what was removed.
+   */
+  public List<String> prepare(List<String> values) {
+    List<String> removed = new ArrayList<>();
+    try {
+      for (String value : values) {
+        if (fs.delete(marker(value), false)) {
+          removed.add(marker(value).toString());
+        }
+      }
+      for (Path dir : List.of(root, rejectedRoot())) {
+        if (!fs.exists(dir)) {
+          continue;
+        }
+        for (FileStatus status : fs.listStatus(dir)) {
+          String name = status.getPath().getName();
+          if (name.startsWith(".spark-staging-") || name.equals("_temporary")) {
+            fs.delete(status.getPath(), true);
+            removed.add(status.getPath().toString());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the output under " + root, e);
+    }
+    return removed;
+  }
+
+  /** Removes the output of dates that now have no rows, leaving an empty directory for the marker. */
+  public void clearPartitions(List<String> values, boolean scoresToo) {
+    try {
+      for (String value : values) {
+        fs.delete(rejectedDir(value), true);
+        if (scoresToo) {
+          fs.delete(partitionDir(value), true);
+          fs.mkdirs(partitionDir(value));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear old output under " + root, e);
+    }
+  }
+
+  public void writeReport(RunReport report) {
+    writeJson(report(report.runId()), report);
+  }
+
+  public void writeMarker(String value, Map<String, Object> content) {
+    writeJson(marker(value), content);
+  }
+
+  private void writeJson(Path file, Object value) {
+    try (OutputStream out = fs.create(file, true)) {
+      JSON.writeValue(out, value);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.nightjar.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/** SHA-256 of every file under a saved pipeline, keyed by path relative to the pipeline directory. */
+public final class ModelDigests {
+  private ModelDigests() {}
+
+  public static Map<String, String> of(FileSystem fs, Path dir) {
+    Map<String, String> digests = new TreeMap<>();
+    try {
+      Path root = fs.makeQualified(dir);
+      String prefix = root.toUri().getPath();
+      RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
+      while (files.hasNext()) {
+        Path file = files.next().getPath();
+        String relative = file.toUri().getPath().substring(prefix.length() + 1);
+        digests.put(relative, sha256(fs, file));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the saved pipeline under " + dir, e);
+    }
+    return digests;
+  }
+
+  static String sha256(FileSystem fs, Path file) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM lacks SHA-256", e);
+    }
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = fs.open(file)) {
+      for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+        digest.update(buffer, 0, read);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}
