@@ -28,7 +28,8 @@ public final class ManifestSignature {
     return fromKey(System.getenv(KEY_VARIABLE));
   }
 
-  static Optional<ManifestSignature> fromKey(String key) {
+  /** A signer for an explicit key (tests, embedding); empty for a null or empty key. */
+  public static Optional<ManifestSignature> fromKey(String key) {
     if (key == null || key.isEmpty()) {
       return Optional.empty();
     }

@@ -1,13 +1,14 @@
 package io.nightjar.store;
 
+import io.nightjar.error.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -17,21 +18,37 @@ import org.apache.hadoop.fs.RemoteIterator;
 public final class ModelDigests {
   private ModelDigests() {}
 
-  public static Map<String, String> of(FileSystem fs, Path dir) {
+  public static Map<String, String> of(FileSystem fileSystem, Path dir) {
     Map<String, String> digests = new TreeMap<>();
+    FileSystem fs = raw(fileSystem);
     try {
       Path root = fs.makeQualified(dir);
       String prefix = root.toUri().getPath();
       RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
       while (files.hasNext()) {
         Path file = files.next().getPath();
+        if (isChecksumFile(file)) {
+          continue;
+        }
         String relative = file.toUri().getPath().substring(prefix.length() + 1);
         digests.put(relative, sha256(fs, file));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the saved pipeline under " + dir, e);
+      throw new ModelException("cannot read the saved pipeline under " + dir + ": " + e.getMessage(), e);
     }
     return digests;
+  }
+
+  /** Hadoop's local checksum files, which a copy to another file system drops: the data files are what count. */
+  private static boolean isChecksumFile(Path file) {
+    return file.getName().startsWith(".") && file.getName().endsWith(".crc");
+  }
+
+  /**
+   * The file system underneath Hadoop's client-side checksums: digests cover the bytes as stored, and a tampered file is reported as changed rather than failing its checksum read.
+   */
+  static FileSystem raw(FileSystem fs) {
+    return fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
   }
 
   static String sha256(FileSystem fs, Path file) throws IOException {

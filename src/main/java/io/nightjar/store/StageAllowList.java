@@ -32,7 +32,8 @@ public final class StageAllowList {
 
   private StageAllowList() {}
 
-  public static void check(FileSystem fs, Path pipelineDir) {
+  public static void check(FileSystem fileSystem, Path pipelineDir) {
+    FileSystem fs = ModelDigests.raw(fileSystem);
     try {
       String root = className(fs, pipelineDir);
       if (!"org.apache.spark.ml.PipelineModel".equals(root)) {

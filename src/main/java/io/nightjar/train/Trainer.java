@@ -20,6 +20,7 @@ import io.nightjar.store.ManifestSignature;
 import io.nightjar.store.ModelStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -47,14 +48,21 @@ public final class Trainer {
 
   private final SparkSession spark;
   private final String checkpointDir;
+  private final Optional<ManifestSignature> signer;
 
   /**
    * @param checkpointDir where iterative algorithms checkpoint, or null for {@code <model store>/_checkpoints}; used
    *     only when the session has no checkpoint directory yet
    */
   public Trainer(SparkSession spark, String checkpointDir) {
+    this(spark, checkpointDir, ManifestSignature.fromEnvironment());
+  }
+
+  /** With an explicit signing key: empty means manifests are not signed. */
+  public Trainer(SparkSession spark, String checkpointDir, Optional<ManifestSignature> signer) {
     this.spark = spark;
     this.checkpointDir = checkpointDir;
+    this.signer = signer;
   }
 
   public TrainResult train(JobSpec spec) {
@@ -156,12 +164,12 @@ public final class Trainer {
   }
 
   /** Writes the version aside and moves it into place only when complete; removes the leftovers if anything fails. */
-  private static Manifest save(ModelStore store, String version, PipelineModel model, Manifest manifest) {
+  private Manifest save(ModelStore store, String version, PipelineModel model, Manifest manifest) {
     Path staging = store.stagingDir(version);
     try {
       store.claimStaging(version, LockHolder.thisProcess(version));
       model.write().save(new Path(staging, ModelStore.PIPELINE).toString());
-      Manifest saved = store.writeManifest(staging, manifest, ManifestSignature.fromEnvironment());
+      Manifest saved = store.writeManifest(staging, manifest, signer);
       store.commit(version);
       return saved;
     } catch (IOException e) {
