@@ -45,7 +45,8 @@ public final class ModelDigests {
   }
 
   /**
-   * The file system underneath Hadoop's client-side checksums: digests cover the bytes as stored, and a tampered file is reported as changed rather than failing its checksum read.
+   * The file system underneath Hadoop's client-side checksums: digests cover the bytes as stored, and a tampered
+   * file is reported as changed rather than failing its checksum read.
    */
   static FileSystem raw(FileSystem fs) {
     return fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;

@@ -103,4 +103,51 @@ class ModelStoreTest {
     store.discardStaging(version);
     assertTrue(Files.notExists(Path.of(store.stagingDir(version).toUri())));
   }
+
+  private List<String> publishVersions(int count) throws IOException {
+    List<String> versions = new java.util.ArrayList<>();
+    for (int k = 0; k < count; k++) {
+      String version = stage(Instant.parse("2026-11-01T00:00:00Z").plusSeconds(86400L * k));
+      store.commit(version);
+      versions.add(version);
+    }
+    return versions;
+  }
+
+  @Test
+  void retentionKeepsTheNewestVersions() throws IOException {
+    List<String> versions = publishVersions(5);
+    store.setCurrent(versions.get(4));
+    assertEquals(versions.subList(0, 2), store.prune(3));
+    assertEquals(versions.subList(2, 5), store.versions());
+  }
+
+  @Test
+  void retentionNeverDeletesCurrentOrTheVersionBeforeIt() throws IOException {
+    List<String> versions = publishVersions(5);
+    store.setCurrent(versions.get(1));
+    assertEquals(List.of(versions.get(2), versions.get(3)), store.prune(3));
+    assertEquals(List.of(versions.get(0), versions.get(1), versions.get(4)), store.versions());
+  }
+
+  @Test
+  void retentionOfZeroKeepsEverything() throws IOException {
+    List<String> versions = publishVersions(3);
+    store.setCurrent(versions.get(2));
+    assertEquals(List.of(), store.prune(0));
+    assertEquals(versions, store.versions());
+  }
+
+  @Test
+  void abandonedStagingOfADeadProcessIsCleanedAndALiveOneKept() throws Exception {
+    String dead = stage(Instant.parse("2026-11-20T01:00:00Z"));
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    store.claimStaging(dead, new io.nightjar.run.LockHolder("t1",
+        java.net.InetAddress.getLocalHost().getHostName(), gone.pid(), "2026-11-20T01:00:00Z"));
+    String live = stage(Instant.parse("2026-11-20T02:00:00Z"));
+    store.claimStaging(live, io.nightjar.run.LockHolder.thisProcess("t2"));
+    assertEquals(List.of(dead), store.cleanAbandonedStaging(java.time.Duration.ofHours(24)));
+    assertTrue(Files.exists(Path.of(store.stagingDir(live).toUri())), "a live run's staging is kept");
+  }
 }
