@@ -184,16 +184,27 @@ public final class ModelStore {
         return removed;
       }
       long now = System.currentTimeMillis();
+      java.util.Set<String> staged = new java.util.TreeSet<>();
       for (FileStatus status : fs.listStatus(staging)) {
-        if (!status.isDirectory()) {
-          continue;
+        String name = status.getPath().getName();
+        if (status.isDirectory()) {
+          staged.add(name);
+        } else if (name.endsWith(".owner") && !name.startsWith(".")) {
+          staged.add(name.substring(0, name.length() - ".owner".length()));
+        } else if (name.endsWith(".owner.tmp") && now - status.getModificationTime() > maxAge.toMillis()) {
+          fs.delete(status.getPath(), false);
         }
-        String version = status.getPath().getName();
+      }
+      // A run killed between claiming and writing leaves only its owner file: judged the same way.
+      for (String version : staged) {
         Optional<io.nightjar.run.LockHolder> owner = readOwner(version);
+        Path dir = stagingDir(version);
+        long modified = fs.exists(dir) ? fs.getFileStatus(dir).getModificationTime()
+            : fs.getFileStatus(ownerFile(version)).getModificationTime();
         boolean abandoned = owner.map(io.nightjar.run.LockHolder::provablyGone).orElse(false)
-            || now - status.getModificationTime() > maxAge.toMillis();
+            || now - modified > maxAge.toMillis();
         if (abandoned) {
-          fs.delete(status.getPath(), true);
+          fs.delete(dir, true);
           fs.delete(ownerFile(version), false);
           removed.add(version);
         }
@@ -206,8 +217,15 @@ public final class ModelStore {
 
   /** Records which process writes a staged version, so a later run can tell an abandoned one. */
   public void claimStaging(String version, io.nightjar.run.LockHolder owner) {
-    try (OutputStream out = fs.create(ownerFile(version), false)) {
-      JSON.writeValue(out, owner);
+    // Written aside and renamed, so an owner file is never seen half-written, even by a run that was killed.
+    Path temp = new Path(new Path(root, STAGING), version + ".owner.tmp");
+    try {
+      try (OutputStream out = fs.create(temp, false)) {
+        JSON.writeValue(out, owner);
+      }
+      if (!fs.rename(temp, ownerFile(version))) {
+        throw new IOException("rename returned false");
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + ownerFile(version), e);
     }
