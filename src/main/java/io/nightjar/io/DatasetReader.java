@@ -37,7 +37,8 @@ public final class DatasetReader {
     Path path = new Path(input.path());
     if (!HadoopPaths.exists(path, HadoopPaths.conf(spark))) {
       throw new InputDataException(String.format(
-          "%s path %s does not exist; check input.path in the job spec or override it with --set", role, path));
+          "%s path %s does not exist; check input.path in the job spec or override it with --set", role,
+          io.nightjar.run.Redaction.path(path.toString())));
     }
     return reader(spark, input).load(input.path());
   }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nightjar.testing.TestFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrashSafetyIT {
-  private static final Path PROJECT = Path.of(System.getProperty("nightjar.project.dir", ".")).toAbsolutePath();
   private static final String JOB = "jobs/ratings-als.yaml";
   private static final String[] SMALL = {"--set", "params.maxIter=4"};
 
@@ -41,27 +40,11 @@ class CrashSafetyIT {
 
   @BeforeAll
   static void trainAndScoreOnce() throws Exception {
-    for (String dir : List.of("data", "jobs", "conf", "scripts")) {
-      copyTree(PROJECT.resolve(dir), work.resolve(dir));
-    }
-    Files.createSymbolicLink(work.resolve("target"), PROJECT.resolve("target"));
+    TestFiles.workingCopy(work);
     output = work.resolve("output/ratings-als");
     store = work.resolve("models/ratings-als");
     assertEquals(0, run(List.of("train", "--job", JOB, SMALL[0], SMALL[1])).waitFor());
     assertEquals(0, run(List.of("predict", "--job", JOB, "--all-partitions")).waitFor());
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path source : (Iterable<Path>) paths::iterator) {
-        Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 
   private static Process run(List<String> args) throws IOException {

@@ -3,13 +3,12 @@ package io.nightjar.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nightjar.testing.TestFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -31,39 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NightlyFlowIT {
-  private static final Path PROJECT = Path.of(System.getProperty("nightjar.project.dir", ".")).toAbsolutePath();
-
   @TempDir
   static Path work;
 
   private static SparkSession spark;
 
-  /** A working copy: the sample data, jobs, conf and scripts, with target/ linked to the build's own. */
   @BeforeAll
   static void copyProject() throws IOException {
-    for (String dir : List.of("data", "jobs", "conf", "scripts")) {
-      copyTree(PROJECT.resolve(dir), work.resolve(dir));
-    }
-    Files.createSymbolicLink(work.resolve("target"), PROJECT.resolve("target"));
+    TestFiles.workingCopy(work);
   }
 
   @AfterAll
   static void stopSpark() {
     if (spark != null) {
       spark.stop();
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path source : (Iterable<Path>) paths::iterator) {
-        Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
     }
   }
 
@@ -120,9 +100,7 @@ class NightlyFlowIT {
   @Test
   @Order(3)
   void predictWorksAfterTheTrainingDataIsGoneAndRerunsOnlyItsDate() throws Exception {
-    try (Stream<Path> files = Files.walk(work.resolve("data/ratings/train"))) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    }
+    TestFiles.deleteTree(work.resolve("data/ratings/train"));
     long untouched = Files.getLastModifiedTime(firstFile(work.resolve("output/ratings-als/ds=2026-11-20"))).toMillis();
     Run rerun = run("scripts/nightjar", "predict", "--job", "jobs/ratings-als.yaml", "--run-date", "2026-11-22");
     assertEquals(0, rerun.exitCode(), rerun.out());

@@ -18,6 +18,7 @@ import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.JobSpecLoader;
 import io.nightjar.testing.Fixtures;
 import io.nightjar.testing.SparkTestBase;
+import io.nightjar.testing.TestFiles;
 import io.nightjar.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -207,7 +208,7 @@ class PredictSafetyTest extends SparkTestBase {
     writeBatch(spark.createDataFrame(List.of(RowFactory.create("u001", "m001")), PAIRS), "emptied", DAY);
     predict(batchJob(als, "emptied"), DAY);
     assertEquals(1, spark.read().parquet(dir.resolve("emptied/out/ds=" + DAY).toString()).count());
-    deleteTree(dir.resolve("emptied/in/ds=" + DAY));
+    TestFiles.deleteTree(dir.resolve("emptied/in/ds=" + DAY));
     Files.createDirectories(dir.resolve("emptied/in/ds=" + DAY));
     predict(batchJob(als, "emptied"), DAY);
     try (var files = Files.list(dir.resolve("emptied/out/ds=" + DAY))) {
@@ -274,11 +275,5 @@ class PredictSafetyTest extends SparkTestBase {
       t = t.getCause();
     }
     return t.getMessage();
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

@@ -10,6 +10,7 @@ import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.JobSpecLoader;
 import io.nightjar.testing.Fixtures;
 import io.nightjar.testing.SparkTestBase;
+import io.nightjar.testing.TestFiles;
 import io.nightjar.train.Trainer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,16 +52,7 @@ class ModelIntegrityTest extends SparkTestBase {
   /** A private copy of the store, to tamper with. */
   private static ModelStore copy(String name) throws IOException {
     Path target = dir.resolve(name);
-    try (Stream<Path> paths = Files.walk(original)) {
-      for (Path source : (Iterable<Path>) paths::iterator) {
-        Path to = target.resolve(original.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(source, to);
-        }
-      }
-    }
+    TestFiles.copyTree(original, target);
     return ModelStore.open(target.toString(), new Configuration());
   }
 

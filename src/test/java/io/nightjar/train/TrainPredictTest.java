@@ -16,12 +16,12 @@ import io.nightjar.spec.JobSpecLoader;
 import io.nightjar.store.ModelStore;
 import io.nightjar.testing.Fixtures;
 import io.nightjar.testing.SparkTestBase;
+import io.nightjar.testing.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.LocalDate;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,9 +106,7 @@ class TrainPredictTest extends SparkTestBase {
 
   @Test
   void predictScoresEveryRowAfterTheTrainingInputIsGone() throws IOException {
-    try (Stream<Path> files = Files.walk(dir.resolve("train"))) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    }
+    TestFiles.deleteTree(dir.resolve("train"));
     PredictResult result = new Predictor(spark).predict(spec, Optional.empty(), Optional.of(trained.version()));
     RunReport report = result.report();
     assertEquals(List.of(DAY1.toString(), DAY2.toString()),
