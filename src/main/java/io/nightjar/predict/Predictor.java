@@ -92,13 +92,22 @@ public final class Predictor {
     List<String> dates = BatchReader.partitionsToScore(spark, settings.input(), settings.partition(), runDate);
     OutputLayout out = new OutputLayout(settings.outputPath(), settings.partition(), HadoopPaths.conf(spark));
     try (RunLock lock = RunLock.acquire(out.root(), settings.partition(), dates, runId, HadoopPaths.conf(spark))) {
+      describe(spec, "load model " + version);
+      PipelineModel model = load(store.pipelineDir(version));
+      BatchReader.BatchInput batch = BatchReader.read(spark, settings.input(), settings.partition(), dates);
+      if (batch.data() != null) {
+        // Checked before anything under the output changes: a batch of the wrong shape leaves it as it was.
+        if (manifest.contract() != null) {
+          ContractCheck.check(batch.data().schema(), manifest.contract(),
+              "under " + Redaction.path(settings.input().path()));
+        }
+        requireNoReservedColumns(batch.data());
+      }
       List<String> removed = out.prepare(dates);
       if (!removed.isEmpty()) {
         LOG.warn("removed what an earlier, unfinished run left: {}", removed);
       }
-      describe(spec, "load model " + version);
-      PipelineModel model = load(store.pipelineDir(version));
-      RunReport report = score(spec, model, manifest, version, dates, out, lock, runId, started);
+      RunReport report = score(spec, model, manifest, version, batch, dates, out, lock, runId, started);
       lock.verifyHeld();
       out.writeReport(report);
       for (RunReport.PartitionReport partition : report.partitions()) {
@@ -115,11 +124,10 @@ public final class Predictor {
     }
   }
 
-  private RunReport score(JobSpec spec, PipelineModel model, Manifest manifest, String version, List<String> dates,
-      OutputLayout out, RunLock lock, String runId, Instant started) {
-    PredictSpec settings = spec.predict();
-    String partition = settings.partition();
-    BatchReader.BatchInput batch = BatchReader.read(spark, settings.input(), partition, dates);
+  private RunReport score(JobSpec spec, PipelineModel model, Manifest manifest, String version,
+      BatchReader.BatchInput batch, List<String> dates, OutputLayout out, RunLock lock, String runId,
+      Instant started) {
+    String partition = spec.predict().partition();
     out.clearPartitions(batch.empty(), true);
     out.clearPartitions(batch.withData(), false);
     Map<String, Long> read = new TreeMap<>();
@@ -127,10 +135,6 @@ public final class Predictor {
     Map<String, Map<String, Long>> rejected = new TreeMap<>();
     if (batch.data() != null) {
       Dataset<Row> data = batch.data();
-      if (manifest.contract() != null) {
-        ContractCheck.check(data.schema(), manifest.contract(), "under " + Redaction.path(settings.input().path()));
-      }
-      requireNoReservedColumns(data);
       Dataset<Row> tagged = data.withColumn(RowRules.REJECT_REASON, RejectRules.of(spec, manifest).reason());
 
       describe(spec, "write rejected rows");

@@ -179,6 +179,18 @@ class PredictSafetyTest extends SparkTestBase {
   }
 
   @Test
+  void aBatchOfTheWrongShapeLeavesTheEarlierOutputAndItsMarkerAlone() throws IOException {
+    writeBatch(Fixtures.homes(spark, 5, 1).drop("price"), "shape", DAY);
+    predict(batchJob(homes, "shape"), DAY);
+    List<String> before = listNames(dir.resolve("shape/out/ds=" + DAY));
+    TestFiles.deleteTree(dir.resolve("shape/in/ds=" + DAY));
+    writeBatch(Fixtures.homes(spark, 5, 1).drop("price", "region"), "shape", DAY);
+    assertThrows(InputDataException.class, () -> predict(batchJob(homes, "shape"), DAY));
+    assertEquals(before, listNames(dir.resolve("shape/out/ds=" + DAY)), "scores and marker as they were");
+    assertTrue(before.contains(OutputLayout.MARKER));
+  }
+
+  @Test
   void aColumnOfTheWrongTypeIsNamedWithBothTypes() {
     writeBatch(Fixtures.homes(spark, 5, 1).drop("price").withColumn("sqft", lit("big")), "wrongtype", DAY);
     InputDataException e = assertThrows(InputDataException.class, () -> predict(batchJob(homes, "wrongtype"), DAY));
