@@ -27,6 +27,8 @@ public record EnvConfig(String source, String master, Map<String, String> sparkC
 
   static final Set<String> KEYS = Set.of("spark", "checkpointDir");
   static final Set<String> SPARK_KEYS = Set.of("master", "conf");
+  /** Chosen by spark-submit when it launches the driver; a setting read after that could only contradict it. */
+  static final String DEPLOY_MODE = "spark.submit.deployMode";
 
   public EnvConfig {
     sparkConf = Map.copyOf(sparkConf);
@@ -40,6 +42,10 @@ public record EnvConfig(String source, String master, Map<String, String> sparkC
     Map<String, String> conf = spark == null ? Map.of() : spark.optionalStringMap("conf");
     if (conf.containsKey("spark.master")) {
       throw new JobSpecException(source + ": set the master as spark.master, not as spark.conf.\"spark.master\"");
+    }
+    if (conf.containsKey(DEPLOY_MODE)) {
+      throw new JobSpecException(source + ": spark.conf." + DEPLOY_MODE + " cannot be set here; the deploy mode is "
+          + "chosen by spark-submit --deploy-mode (client or cluster) alone");
     }
     return new EnvConfig(source, master, conf, root.optionalString("checkpointDir", null));
   }
