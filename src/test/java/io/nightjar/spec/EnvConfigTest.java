@@ -5,8 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.nightjar.error.JobSpecException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The environment config's data and model roots, which let one job spec serve a laptop and a cluster. */
@@ -78,5 +85,28 @@ class EnvConfigTest {
         () -> EnvConfig.load("env.yaml", "dataRoot: nightjar/data\n"));
     assertEquals("env.yaml: key 'dataRoot' is 'nightjar/data'; it must be an absolute Hadoop directory such as "
         + "hdfs://namenode:8020/nightjar, s3a://bucket/nightjar or /srv/nightjar", e.getMessage());
+  }
+
+  /** Every documented example under conf/ is a valid environment config; the cluster ones size their executors. */
+  @Test
+  void everyExampleUnderConfParses() throws IOException {
+    Path confDir = Path.of(System.getProperty("nightjar.project.dir", ".")).resolve("conf");
+    List<Path> examples;
+    try (Stream<Path> files = Files.list(confDir)) {
+      examples = files.filter(file -> file.toString().endsWith(".yaml")).sorted().toList();
+    }
+    List<String> names = examples.stream().map(file -> file.getFileName().toString()).toList();
+    assertTrue(names.containsAll(List.of("local.yaml", "cluster-standalone.yaml", "yarn.yaml", "kubernetes.yaml")),
+        names.toString());
+    for (Path example : examples) {
+      EnvConfig env = EnvConfig.load(example.toString(), Files.readString(example));
+      assertNotNull(env.master(), example + " documents its master");
+      if (!example.endsWith("local.yaml")) {
+        assertTrue(env.sparkConf().containsKey("spark.executor.memory"), example + " sizes its executors");
+        assertTrue(env.sparkConf().containsKey("spark.sql.shuffle.partitions"), example + " sets shuffle partitions");
+        assertNotNull(env.dataRoot(), example + " sets dataRoot");
+        assertNotNull(env.modelRoot(), example + " sets modelRoot");
+      }
+    }
   }
 }
