@@ -14,6 +14,7 @@ Runs a Nightjar command (train, predict, models list) on a cluster through spark
   -h, --help           this help.
 
 Every other option before "--" goes to spark-submit as it is (--master, --conf, --executor-memory, --files, ...).
+Unless --name is given, the application is named after the command and the job, e.g. "nightjar train ratings-als".
 Without "--", Nightjar's arguments start at the first train, predict or models. The master and deploy mode come
 from spark-submit alone (its options, or spark-defaults.conf); the job spec and environment config cannot change
 them.
@@ -47,6 +48,7 @@ jar=""
 spark_opts=()
 user_files=""
 master=""
+named=0
 nightjar_args=()
 split=0
 
@@ -68,6 +70,7 @@ while [[ $# -gt 0 ]]; do
     --master) [[ $# -ge 2 ]] || die "--master needs a value"
       master="$2"; spark_opts+=("$1" "$2"); shift 2 ;;
     --master=*) master="${1#*=}"; spark_opts+=("$1"); shift ;;
+    --name|--name=*) named=1; spark_opts+=("$1"); shift ;;
     *) spark_opts+=("$1"); shift ;;
   esac
 done
@@ -115,6 +118,14 @@ ride_along() {
   echo "$absolute"
 }
 
+# The application's name in the cluster's UI, unless --name gave one: the command and the job, e.g.
+# "nightjar train ratings-als" (spark-submit would name every run after the jar).
+app_name="nightjar"
+for arg in "${nightjar_args[@]}"; do
+  [[ "$arg" != -* ]] || break
+  app_name="$app_name $arg"
+done
+
 args=()
 i=0
 while [[ $i -lt ${#nightjar_args[@]} ]]; do
@@ -133,6 +144,10 @@ while [[ $i -lt ${#nightjar_args[@]} ]]; do
       i=$((i + 1))
       continue ;;
   esac
+  if [[ "$arg" == --job ]]; then
+    job_name="$(basename "$value")"
+    app_name="$app_name ${job_name%.y*ml}"
+  fi
   if [[ "$deploy_mode" == cluster && "$value" == /* ]]; then
     name="$(basename "$value")"
     for other in "${shipped[@]+"${shipped[@]}"}"; do
@@ -151,6 +166,7 @@ for file in "${shipped[@]+"${shipped[@]}"}"; do
 done
 
 command=("$spark_submit" "${spark_opts[@]+"${spark_opts[@]}"}" --deploy-mode "$deploy_mode")
+[[ $named -eq 1 ]] || command+=(--name "$app_name")
 [[ -z "$files" ]] || command+=(--files "$files")
 command+=("$jar" "${args[@]}")
 

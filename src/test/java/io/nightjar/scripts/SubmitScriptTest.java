@@ -82,7 +82,8 @@ class SubmitScriptTest {
         "--set", "params.rank=3");
     assertEquals(0, result.exitCode(), result.err());
     assertEquals(List.of("--master", "spark://m:7077", "--conf", "spark.executor.memory=2g", "--executor-cores", "2",
-        "--deploy-mode", "client", jar.toString(), "train", "--job", job.toString(), "--conf", env.toString(),
+        "--deploy-mode", "client", "--name", "nightjar train ratings", jar.toString(), "train", "--job", job.toString(),
+        "--conf", env.toString(),
         "--set", "params.rank=3"), result.args());
   }
 
@@ -92,7 +93,7 @@ class SubmitScriptTest {
         "--files", "hdfs:///lookup.csv", "--", "predict", "--job", "jobs/ratings.yaml", "--conf", "conf/yarn.yaml",
         "--run-date", "2026-11-20");
     assertEquals(0, result.exitCode(), result.err());
-    assertEquals(List.of("--master", "yarn", "--deploy-mode", "cluster",
+    assertEquals(List.of("--master", "yarn", "--deploy-mode", "cluster", "--name", "nightjar predict ratings",
         "--files", "hdfs:///lookup.csv," + job + "," + env, jar.toString(),
         "predict", "--job", "ratings.yaml", "--conf", "yarn.yaml", "--run-date", "2026-11-20"), result.args());
   }
@@ -104,7 +105,8 @@ class SubmitScriptTest {
           "spark://m:7077", "--", "models", "list", "--job", "hdfs://nn:8020/jobs/ratings.yaml",
           "--conf", "file:///shared/conf/standalone.yaml");
       assertEquals(0, result.exitCode(), result.err());
-      assertEquals(List.of("--master", "spark://m:7077", "--deploy-mode", mode, "hdfs:///apps/nightjar.jar",
+      assertEquals(List.of("--master", "spark://m:7077", "--deploy-mode", mode, "--name",
+          "nightjar models list ratings", "hdfs:///apps/nightjar.jar",
           "models", "list", "--job", "hdfs://nn:8020/jobs/ratings.yaml",
           "--conf", "file:///shared/conf/standalone.yaml"), result.args(), mode);
     }
