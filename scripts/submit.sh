@@ -170,5 +170,6 @@ command=("$spark_submit" "${spark_opts[@]+"${spark_opts[@]}"}" --deploy-mode "$d
 [[ -z "$files" ]] || command+=(--files "$files")
 command+=("$jar" "${args[@]}")
 
-echo "submit.sh: ${command[*]}" >&2
+printf -v shown '%q ' "${command[@]}"
+echo "submit.sh: ${shown% }" >&2
 exec "${command[@]}"
