@@ -1,6 +1,7 @@
 package io.nightjar.cli;
 
 import io.nightjar.error.JobSpecException;
+import io.nightjar.io.HadoopPaths;
 import io.nightjar.spec.EnvConfig;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.JobSpecLoader;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Option;
@@ -22,7 +24,7 @@ final class JobOptions {
 
   @Option(names = "--conf", paramLabel = "ENV",
       description = "Environment config (YAML): Spark master and settings used when spark-submit did not set them,"
-          + " checkpoint directory. Default: the embedded local config.")
+          + " checkpoint directory, data and model roots. Default: the embedded local config.")
   String conf;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -30,18 +32,21 @@ final class JobOptions {
           + " Repeatable; applied in order.")
   List<String> overrides = new ArrayList<>();
 
-  JobSpec loadJob() {
-    return JobSpecLoader.load(job, readText(job, "job spec"), overrides);
+  /** The job spec with its overrides applied and its relative paths resolved against {@code env}'s roots. */
+  JobSpec loadJob(EnvConfig env) {
+    String text = readText(job, "job spec", HadoopPaths.withoutSession(env.sparkConf()));
+    return env.resolve(JobSpecLoader.load(job, text, overrides));
   }
 
   EnvConfig loadEnv() {
-    return conf == null ? EnvConfig.embeddedDefault() : EnvConfig.load(conf, readText(conf, "environment config"));
+    return conf == null ? EnvConfig.embeddedDefault()
+        : EnvConfig.load(conf, readText(conf, "environment config", HadoopPaths.withoutSession(Map.of())));
   }
 
   /** Reads a small text file through Hadoop, so specs can live on HDFS or object stores too. */
-  static String readText(String location, String what) {
+  static String readText(String location, String what, Configuration hadoopConf) {
     Path path = new Path(location);
-    try (InputStream in = path.getFileSystem(new Configuration()).open(path)) {
+    try (InputStream in = path.getFileSystem(hadoopConf).open(path)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (FileNotFoundException e) {
       throw new JobSpecException("the " + what + " " + location + " does not exist; check the path", e);

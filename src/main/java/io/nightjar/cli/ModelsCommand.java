@@ -1,5 +1,7 @@
 package io.nightjar.cli;
 
+import io.nightjar.io.HadoopPaths;
+import io.nightjar.spec.EnvConfig;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.store.Manifest;
 import io.nightjar.store.ModelStore;
@@ -8,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +38,9 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      JobSpec spec = options.loadJob();
-      ModelStore store = ModelStore.open(spec.modelStore(), new Configuration());
+      EnvConfig env = options.loadEnv();
+      JobSpec spec = options.loadJob(env);
+      ModelStore store = ModelStore.open(spec.modelStore(), HadoopPaths.withoutSession(env.sparkConf()));
       PrintWriter out = command.commandLine().getOut();
       List<String> versions = store.versions();
       if (versions.isEmpty()) {

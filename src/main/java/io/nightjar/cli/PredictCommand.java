@@ -50,8 +50,8 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Optional<LocalDate> date = Optional.ofNullable(partitions.runDate).map(PredictCommand::parseDate);
-    JobSpec spec = options.loadJob();
     EnvConfig env = options.loadEnv();
+    JobSpec spec = options.loadJob(env);
     SparkSession spark = SparkSessions.start(env, "nightjar predict " + spec.name());
     try {
       PredictResult result = new Predictor(spark).predict(spec, date, Optional.ofNullable(modelVersion));

@@ -28,8 +28,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobSpec spec = options.loadJob();
     EnvConfig env = options.loadEnv();
+    JobSpec spec = options.loadJob(env);
     SparkSession spark = SparkSessions.start(env, "nightjar train " + spec.name());
     try {
       TrainResult result = new Trainer(spark, env.checkpointDir()).train(spec);

@@ -10,10 +10,20 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   /**
-   * Starts (or joins) the session for one command. spark-submit passes its settings as {@code spark.*} system
-   * properties, which {@link SparkConf} picks up; the environment config only fills in what is still unset.
+   * Starts (or joins) the session for one command, with the settings {@link #conf} resolves.
    */
   public static SparkSession start(EnvConfig env, String appName) {
+    return SparkSession.builder().config(conf(env, appName)).getOrCreate();
+  }
+
+  /**
+   * The Spark settings of a run. spark-submit (client mode, and the driver it launches in cluster mode) passes
+   * everything it was given, the master and deploy mode included, as {@code spark.*} system properties, which a new
+   * {@link SparkConf} picks up. The environment config only fills in what is still unset, so under spark-submit the
+   * master and the deploy mode come from spark-submit alone; outside it (the local launcher, tests) the environment
+   * config's master applies.
+   */
+  static SparkConf conf(EnvConfig env, String appName) {
     SparkConf conf = new SparkConf();
     if (!conf.contains("spark.master")) {
       if (env.master() == null) {
@@ -30,7 +40,7 @@ public final class SparkSessions {
     if (!conf.contains("spark.app.name")) {
       conf.setAppName(appName);
     }
-    return SparkSession.builder().config(conf).getOrCreate();
+    return conf;
   }
 
   /** Labels the Spark jobs that follow, so the Spark UI and event log tell the story of the run. */

@@ -107,6 +107,16 @@ class MainTest {
   }
 
   @Test
+  void theEnvironmentsModelRootLocatesARelativeModelStore() throws IOException {
+    Path roots = dir.resolve("roots.yaml");
+    Files.writeString(roots, "modelRoot: " + dir.resolve("elsewhere") + "\n");
+    assertEquals(0, run("models", "list", "--job", job.toString(), "--conf", roots.toString(),
+        "--set", "model.store=models/ratings"));
+    assertTrue(out.toString().contains("no model versions in file:" + dir.resolve("elsewhere/models/ratings")),
+        out.toString());
+  }
+
+  @Test
   void missingTrainingInputIsAnInputDataError() {
     assertEquals(3, run("train", "--job", job.toString(), "--conf", env.toString()));
     assertTrue(err.toString().contains("training input path " + dir.resolve("train") + " does not exist"),
