@@ -149,8 +149,8 @@ class HdfsFlowIT {
   void predictScoresEveryBatchIntoHdfsAndTheScoresAreThoseOfTheSavedModel() throws IOException {
     Run predict = nightjar("predict", "--job", job, "--conf", env, "--all-partitions");
     assertEquals(0, predict.exitCode(), predict.out());
-    assertTrue(predict.out().contains("3 partition(s) (2026-11-20 .. 2026-11-22), 2982 rows in, 2982 rows out -> "
-        + root + "/output/ratings-als"), predict.out());
+    assertTrue(predict.out().contains("3 partition(s) (2026-11-20 .. 2026-11-22), 2982 rows in, 2982 scored, "
+        + "0 rejected -> " + root + "/output/ratings-als"), predict.out());
 
     SparkSession spark = SparkSession.builder().master("local[2]").appName("hdfs-it-check")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
@@ -179,7 +179,7 @@ class HdfsFlowIT {
     List<String> rerunBefore = listing(rerunDay);
     Run rerun = nightjar("predict", "--job", job, "--conf", env, "--run-date", "2026-11-22");
     assertEquals(0, rerun.exitCode(), rerun.out());
-    assertTrue(rerun.out().contains("1 partition(s) (2026-11-22), 978 rows in, 978 rows out"), rerun.out());
+    assertTrue(rerun.out().contains("1 partition(s) (2026-11-22), 978 rows in, 978 scored, 0 rejected"), rerun.out());
     assertEquals(untouchedBefore, listing(untouchedDay), "another date's files are untouched");
     assertNotEquals(rerunBefore, listing(rerunDay), "the rerun date's files were replaced");
   }
