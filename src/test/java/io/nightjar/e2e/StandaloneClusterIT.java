@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nightjar.cli.Main;
+import io.nightjar.testing.TestFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,8 +72,8 @@ class StandaloneClusterIT {
   /** The sample data and jobs, a SPARK_HOME, the environment configs, then the cluster. */
   @BeforeAll
   static void startCluster() throws Exception {
-    copyTree(PROJECT.resolve("data"), work.resolve("data"));
-    copyTree(PROJECT.resolve("jobs"), work.resolve("jobs"));
+    TestFiles.copyTree(PROJECT.resolve("data"), work.resolve("data"));
+    TestFiles.copyTree(PROJECT.resolve("jobs"), work.resolve("jobs"));
     sparkHome = makeSparkHome(work.resolve("spark-home"));
     logs = Files.createDirectories(work.resolve("logs"));
     workerDir = Files.createDirectories(work.resolve("worker"));
@@ -397,18 +397,5 @@ class StandaloneClusterIT {
       files.forEach(file -> names.add(dir.relativize(file).toString()));
     }
     return names.toString();
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path source : (Iterable<Path>) paths::iterator) {
-        Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 }
