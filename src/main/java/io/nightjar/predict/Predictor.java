@@ -20,6 +20,7 @@ import io.nightjar.run.OutputLayout;
 import io.nightjar.run.Redaction;
 import io.nightjar.run.RunLock;
 import io.nightjar.run.RunReport;
+import io.nightjar.session.SparkSessions;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.PredictSpec;
 import io.nightjar.store.Manifest;
@@ -186,7 +187,7 @@ public final class Predictor {
   }
 
   private void describe(JobSpec spec, String phase) {
-    spark.sparkContext().setJobDescription("nightjar predict " + spec.name() + ": " + phase);
+    SparkSessions.describePhase(spark, "predict " + spec.name(), phase);
   }
 
   private static PipelineModel load(Path pipelineDir) {

@@ -44,7 +44,7 @@ public final class SparkSessions {
   }
 
   /** Labels the Spark jobs that follow, so the Spark UI and event log tell the story of the run. */
-  public static void describePhase(SparkSession spark, String description) {
-    spark.sparkContext().setJobDescription("nightjar: " + description);
+  public static void describePhase(SparkSession spark, String command, String phase) {
+    spark.sparkContext().setJobDescription("nightjar " + command + ": " + phase);
   }
 }

@@ -15,6 +15,7 @@ import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.ModelKind;
 import io.nightjar.run.LockHolder;
 import io.nightjar.run.Redaction;
+import io.nightjar.session.SparkSessions;
 import io.nightjar.store.Manifest;
 import io.nightjar.store.ManifestSignature;
 import io.nightjar.store.ModelStore;
@@ -203,7 +204,7 @@ public final class Trainer {
   }
 
   private void describe(String job, String phase) {
-    spark.sparkContext().setJobDescription("nightjar " + job + ": " + phase);
+    SparkSessions.describePhase(spark, job, phase);
   }
 
   private static Map<String, Object> settings(JobSpec spec, TrainingData prepared) {
