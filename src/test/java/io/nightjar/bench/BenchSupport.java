@@ -1,0 +1,82 @@
+package io.nightjar.bench;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
+
+/** What every benchmark shares: the machine line, timing, a local session, where data lives. */
+public final class BenchSupport {
+  private BenchSupport() {}
+
+  /** Root for generated benchmark data (outside the sources). */
+  public static Path benchDir() {
+    String dir = System.getenv().getOrDefault("NIGHTJAR_BENCH_DIR", "target/bench");
+    return Paths.get(dir).toAbsolutePath();
+  }
+
+  /** Where the public datasets are read from; never copied into the repository. */
+  public static Path sharedData() {
+    String dir = System.getenv().getOrDefault("NIGHTJAR_SHARED_DATA", "../shared/data");
+    return Paths.get(dir).toAbsolutePath().normalize();
+  }
+
+  /** The named shared dataset directory, or null after printing why the benchmark skips it. */
+  public static Path sharedDataset(String name) {
+    Path dir = sharedData().resolve(name);
+    if (!Files.isDirectory(dir)) {
+      System.out.printf("SKIP %s: %s not found (set NIGHTJAR_SHARED_DATA to the folder holding it)%n", name, dir);
+      return null;
+    }
+    return dir;
+  }
+
+  /** One line naming the machine, printed at the top of every benchmark. */
+  public static String machine() {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    return String.format(Locale.ROOT, "machine: %d cores, %.1f GiB RAM, max heap %.1f GiB, Java %s, %s %s",
+        Runtime.getRuntime().availableProcessors(), os.getTotalMemorySize() / 1073741824.0,
+        Runtime.getRuntime().maxMemory() / 1073741824.0, System.getProperty("java.version"),
+        System.getProperty("os.name"), System.getProperty("os.arch"));
+  }
+
+  /** A local session like the job's default one: every core, no UI, loopback. */
+  public static SparkSession localSession(String app) {
+    SparkSession spark = SparkSession.builder()
+        .master("local[*]")
+        .appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+
+  /** Seconds since {@code startNanos}. */
+  public static double secondsSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** A figure beside its baseline, as a ratio. */
+  public static String ratio(String what, double value, double baseline, String unit) {
+    return String.format(Locale.ROOT, "%-44s %10.2f %s   baseline %10.2f %s   ratio %.3f", what, value, unit, baseline,
+        unit, value / baseline);
+  }
+
+  /** Deletes a directory tree if present. */
+  public static void deleteTree(Path dir) {
+    File f = dir.toFile();
+    if (f.exists()) {
+      try (var walk = Files.walk(dir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+}
