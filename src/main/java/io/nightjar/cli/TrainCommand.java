@@ -1,6 +1,8 @@
 package io.nightjar.cli;
 
-import io.nightjar.evaluate.RegressionMetrics;
+import io.nightjar.error.ExitCode;
+import io.nightjar.evaluate.ModelEvaluation;
+import io.nightjar.gate.GateDecision;
 import io.nightjar.session.SparkSessions;
 import io.nightjar.spec.EnvConfig;
 import io.nightjar.spec.JobSpec;
@@ -9,19 +11,25 @@ import io.nightjar.train.TrainResult;
 import io.nightjar.train.Trainer;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Fit the job's pipeline, evaluate it on a holdout beside the training-mean reference, and save it as"
-        + " a new model version (published as CURRENT).")
+    description = "Tune and fit the job's pipeline, evaluate it on a holdout beside reference models and the CURRENT"
+        + " version, and save it as a new model version. It becomes CURRENT only if it passes the quality gate"
+        + " (exit code 5 otherwise).")
 final class TrainCommand implements Callable<Integer> {
   @Mixin
   JobOptions options;
+
+  @Option(names = "--force", description = "Publish the new version as CURRENT even if it fails the quality gate.")
+  boolean force;
 
   @Spec
   CommandSpec command;
@@ -32,8 +40,18 @@ final class TrainCommand implements Callable<Integer> {
     JobSpec spec = options.loadJob(env);
     SparkSession spark = SparkSessions.start(env, "nightjar train " + spec.name());
     try {
-      TrainResult result = new Trainer(spark, env.checkpointDir()).train(spec);
+      TrainResult result = new Trainer(spark, env.checkpointDir()).force(force).train(spec);
       print(command.commandLine().getOut(), result);
+      if (!result.published()) {
+        PrintWriter err = command.commandLine().getErr();
+        err.printf("nightjar: error: model version %s was saved but not published: %s; CURRENT stays %s. To publish "
+                + "it anyway: 'scripts/nightjar models promote --job %s --version %s', or rerun train with --force%n",
+            result.version(), result.gate().summary(),
+            result.gate().currentVersion() == null ? "unset" : result.gate().currentVersion(), options.job,
+            result.version());
+        err.flush();
+        return ExitCode.QUALITY_GATE.code();
+      }
       return 0;
     } finally {
       spark.stop();
@@ -43,20 +61,30 @@ final class TrainCommand implements Callable<Integer> {
   static void print(PrintWriter out, TrainResult result) {
     Manifest m = result.manifest();
     out.printf("trained %s (%s): version %s%s%n", m.job(), m.kind(), result.version(),
-        result.published() ? ", now CURRENT" : "");
+        result.published() ? ", now CURRENT" : ", NOT published");
     Manifest.InputSummary in = m.input();
     out.printf("  rows       %d read, %d excluded, %d trained on, %d holdout%n",
         in.rows(), in.excludedRows(), in.trainingRows(), in.holdoutRows());
-    out.println(line("model", m.metrics().model()));
-    out.println(line("train mean", m.metrics().trainingMean()));
-    out.printf(Locale.ROOT, "  RMSE %.1f%% below the training-mean reference%n",
-        100 * m.metrics().rmseLiftOverReference());
+    ModelEvaluation evaluation = m.evaluation();
+    for (Map.Entry<String, Map<String, Double>> entry : evaluation.scores().entrySet()) {
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-14s", label(entry.getKey())));
+      entry.getValue().forEach((name, value) -> line.append(String.format(Locale.ROOT, " %s %.4f ", name, value)));
+      out.println(line.toString().stripTrailing());
+    }
+    out.printf(Locale.ROOT, "  %s %.1f%% %s the %s reference%n", evaluation.metric(),
+        100 * Math.abs(evaluation.liftOverReference()), evaluation.liftOverReference() >= 0 ? "better than"
+            : "worse than", label(evaluation.reference()));
+    GateDecision gate = result.gate();
+    if (gate.currentVersion() != null && gate.currentValue() != null) {
+      out.printf(Locale.ROOT, "  CURRENT %s: %s %.4f on the same holdout%n", gate.currentVersion(), gate.metric(),
+          gate.currentValue());
+    }
+    out.printf("  gate       %s%n", gate.summary());
     out.printf("  saved to   %s%n", result.location());
     out.flush();
   }
 
-  private static String line(String label, RegressionMetrics metrics) {
-    return String.format(Locale.ROOT, "  %-10s RMSE %.4f  MAE %.4f  R2 %.4f", label, metrics.rmse(), metrics.mae(),
-        metrics.r2());
+  private static String label(String model) {
+    return model.replace('_', ' ');
   }
 }

@@ -12,6 +12,8 @@ public enum ExitCode {
   INPUT_DATA(3),
   /** The model is missing, unreadable or unfit for use. */
   MODEL(4),
+  /** The new model version failed the quality gate: it was saved but CURRENT was not moved to it. */
+  QUALITY_GATE(5),
   /** Another run holds the lock on the same output; retry once it has finished. */
   LOCKED(6);
 

@@ -24,4 +24,9 @@ public final class Redaction {
       return scheme >= 0 && at > scheme ? path.substring(0, scheme + 3) + "***" + path.substring(at) : path;
     }
   }
+
+  /** Free text (an error message) with the user information of any URL in it masked. */
+  public static String text(String text) {
+    return text == null ? null : text.replaceAll("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@", "$1***@");
+  }
 }

@@ -80,11 +80,10 @@ public record EnvConfig(String source, String master, Map<String, String> sparkC
         resolve(spec.predict().input(), dataRoot),
         resolve(spec.predict().outputPath(), dataRoot),
         spec.predict().partition());
-    return new JobSpec(spec.name(), spec.kind(), resolve(spec.input(), dataRoot), spec.columns(), spec.params(),
-        spec.seed(), spec.evaluation(), spec.biases(),
+    return spec.withPaths(resolve(spec.input(), dataRoot),
         new ModelSpec(resolve(spec.modelStore(), modelRoot), spec.model().keep(),
             spec.model().onSparkVersionMismatch()),
-        spec.maxRejectedFraction(), predict);
+        predict);
   }
 
   private static InputSpec resolve(InputSpec input, String root) {

@@ -19,6 +19,9 @@ import java.util.Set;
  * @param maxRejectedFraction the share of bad input rows (excluded from training, rejected at scoring) above which
  *     the run fails
  * @param predict batch scoring settings, or null when the job has none
+ * @param family elasticnet only: gaussian (LinearRegression), binomial (LogisticRegression) or auto (detected)
+ * @param tuning how params are tuned before the final fit, or null to use {@code params} as given
+ * @param gate when a new version may become CURRENT
  */
 public record JobSpec(
     String name,
@@ -31,15 +34,24 @@ public record JobSpec(
     BiasSpec biases,
     ModelSpec model,
     double maxRejectedFraction,
-    PredictSpec predict) {
+    PredictSpec predict,
+    Family family,
+    TuningSpec tuning,
+    GateSpec gate) {
 
   public static final long DEFAULT_SEED = 42L;
   public static final double DEFAULT_MAX_REJECTED_FRACTION = 0.01;
   static final Set<String> KEYS = Set.of("name", "kind", "input", "columns", "params", "seed", "evaluation",
-      "biases", "model", "maxRejectedFraction", "predict");
+      "biases", "model", "maxRejectedFraction", "predict", "family", "tuning", "gate");
 
   public JobSpec {
     params = Map.copyOf(params);
+  }
+
+  /** The same job with other training input and model store (paths resolved against an environment's roots). */
+  public JobSpec withPaths(InputSpec newInput, ModelSpec newModel, PredictSpec newPredict) {
+    return new JobSpec(name, kind, newInput, columns, params, seed, evaluation, biases, newModel, maxRejectedFraction,
+        newPredict, family, tuning, gate);
   }
 
   /** The model store root. */

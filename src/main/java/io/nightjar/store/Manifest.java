@@ -3,6 +3,8 @@ package io.nightjar.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nightjar.contract.InputContract;
 import io.nightjar.evaluate.HoldoutEvaluation;
+import io.nightjar.evaluate.ModelEvaluation;
+import io.nightjar.gate.GateDecision;
 import java.util.Map;
 
 /**
@@ -19,9 +21,13 @@ import java.util.Map;
  * @param params every param of the final estimator as Spark JSON-encodes it
  * @param settings other training settings (holdout fraction, biases, feature columns)
  * @param input the training input and what became of its rows
- * @param metrics holdout metrics beside the training-mean reference
+ * @param metrics regression holdout metrics beside the training-mean reference (null for kinds not scored as
+ *     regression)
  * @param contract the columns scoring needs, their types and categorical levels
  * @param files SHA-256 of every file of the saved pipeline, by path relative to {@code pipeline/}
+ * @param evaluation every holdout metric of the model and its references (format 2 on)
+ * @param tuning every grid point's score and the chosen params, or null when the job does not tune (format 2 on)
+ * @param gate the quality gate's decision (format 2 on)
  */
 public record Manifest(
     int formatVersion,
@@ -36,14 +42,17 @@ public record Manifest(
     InputSummary input,
     HoldoutEvaluation metrics,
     InputContract contract,
-    Map<String, String> files) {
+    Map<String, String> files,
+    ModelEvaluation evaluation,
+    JsonNode tuning,
+    GateDecision gate) {
 
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   /** The same manifest with the pipeline's file digests added. */
   public Manifest withFiles(Map<String, String> digests) {
     return new Manifest(formatVersion, job, kind, version, createdAt, software, seed, params, settings, input, metrics,
-        contract, Map.copyOf(digests));
+        contract, Map.copyOf(digests), evaluation, tuning, gate);
   }
 
   /**

@@ -33,6 +33,7 @@ import org.apache.hadoop.fs.Path;
  * &lt;root&gt;/&lt;version&gt;/manifest.json  how the version was made
  * &lt;root&gt;/CURRENT                 the version predict uses, switched only once a version is complete
  * &lt;root&gt;/_staging/               versions being written; never read by predict
+ * &lt;root&gt;/_history/               every move of CURRENT (publish, promote, rollback), for rollback
  * </pre>
  */
 public final class ModelStore {
@@ -146,8 +147,8 @@ public final class ModelStore {
   }
 
   /**
-   * Deletes the oldest versions beyond {@code keep}, never CURRENT nor the version just before it (the rollback
-   * target). Returns the versions deleted.
+   * Deletes the oldest versions beyond {@code keep}, never CURRENT, the version just before it, nor the version
+   * published before CURRENT (the rollback target). Returns the versions deleted.
    */
   public List<String> prune(int keep) {
     List<String> versions = versions();
@@ -156,10 +157,11 @@ public final class ModelStore {
     }
     Optional<String> current = current();
     int currentIndex = current.map(versions::indexOf).orElse(-1);
+    Optional<String> rollbackTarget = current.flatMap(this::previousPublished);
     List<String> deleted = new ArrayList<>();
     int excess = versions.size() - keep;
     for (int k = 0; k < versions.size() && deleted.size() < excess; k++) {
-      if (k == currentIndex || k == currentIndex - 1) {
+      if (k == currentIndex || k == currentIndex - 1 || rollbackTarget.filter(versions.get(k)::equals).isPresent()) {
         continue;
       }
       try {
@@ -271,6 +273,39 @@ public final class ModelStore {
     }
   }
 
+  /**
+   * Points CURRENT at {@code version} and records the move, so {@link #rollback} can undo it.
+   *
+   * @param action publish (train), force (train past the quality gate), promote or rollback (by hand)
+   * @param note why, in words, kept in the history
+   */
+  public void publish(String version, String action, String note) {
+    Optional<String> before = current();
+    setCurrent(version);
+    history().record(new PublishHistory.Move(System.currentTimeMillis(), action, version, before.orElse(null), note));
+  }
+
+  /** Points CURRENT back at the version published before it; returns that version. */
+  public String rollback(String note) {
+    String current = current().orElseThrow(() -> new ModelException(
+        "no CURRENT in " + root + " to roll back from; promote a version with 'models promote --version V'"));
+    String target = previousPublished(current).orElseThrow(() -> new ModelException(String.format(
+        "the publish history of %s names no version before CURRENT %s, so there is nothing to roll back to; pick one "
+            + "from 'models list' and run 'models promote --version V'", root, current)));
+    requireVersion(target);
+    publish(target, "rollback", note);
+    return target;
+  }
+
+  /** The version published before {@code version}, from the history; empty if none is known or it was deleted. */
+  public Optional<String> previousPublished(String version) {
+    return history().before(version);
+  }
+
+  private PublishHistory history() {
+    return new PublishHistory(fs, root);
+  }
+
   /** Points CURRENT at {@code version}, atomically where the file system renames atomically (local, HDFS). */
   public void setCurrent(String version) {
     requireVersion(version);
@@ -342,7 +377,7 @@ public final class ModelStore {
     return parse(manifestBytes(version), new Path(versionDir(version), MANIFEST).toString());
   }
 
-  private void requireVersion(String version) {
+  void requireVersion(String version) {
     try {
       if (!version.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || !fs.exists(new Path(versionDir(version), MANIFEST))) {
         List<String> known = versions();

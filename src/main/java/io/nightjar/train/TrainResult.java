@@ -1,5 +1,6 @@
 package io.nightjar.train;
 
+import io.nightjar.gate.GateDecision;
 import io.nightjar.store.Manifest;
 
 /**
@@ -9,5 +10,6 @@ import io.nightjar.store.Manifest;
  * @param location where the version lives
  * @param published whether CURRENT now names it
  * @param manifest how it was made, metrics included
+ * @param gate the quality gate's decision
  */
-public record TrainResult(String version, String location, boolean published, Manifest manifest) {}
+public record TrainResult(String version, String location, boolean published, Manifest manifest, GateDecision gate) {}

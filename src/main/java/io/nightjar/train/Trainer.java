@@ -4,11 +4,10 @@ import static org.apache.spark.sql.functions.avg;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nightjar.error.InputDataException;
-import io.nightjar.evaluate.HoldoutEvaluation;
-import io.nightjar.evaluate.RegressionEvaluation;
+import io.nightjar.gate.GateDecision;
+import io.nightjar.gate.QualityGate;
 import io.nightjar.io.DatasetReader;
 import io.nightjar.io.HadoopPaths;
-import io.nightjar.pipeline.Columns;
 import io.nightjar.pipeline.EstimatorParams;
 import io.nightjar.pipeline.PipelineFactory;
 import io.nightjar.spec.JobSpec;
@@ -50,6 +49,7 @@ public final class Trainer {
   private final SparkSession spark;
   private final String checkpointDir;
   private final Optional<ManifestSignature> signer;
+  private boolean force;
 
   /**
    * @param checkpointDir where iterative algorithms checkpoint, or null for {@code <model store>/_checkpoints}; used
@@ -64,6 +64,12 @@ public final class Trainer {
     this.spark = spark;
     this.checkpointDir = checkpointDir;
     this.signer = signer;
+  }
+
+  /** Publishes the new version even when it fails the quality gate (the decision still records the failure). */
+  public Trainer force(boolean force) {
+    this.force = force;
+    return this;
   }
 
   public TrainResult train(JobSpec spec) {
@@ -106,12 +112,18 @@ public final class Trainer {
             "only %d of %d input rows under %s are usable (a target and ids present); at least %d are needed",
             rows.usable(), rows.read(), where, MIN_ROWS));
       }
-      double holdout = spec.evaluation().holdoutFraction();
-      Dataset<Row>[] split = usable.randomSplit(new double[] {1.0 - holdout, holdout}, spec.seed());
-      Dataset<Row> training = split[0];
-      Dataset<Row> evaluation = split[1];
+      HoldoutSplit split = HoldoutSplit.of(usable, spec.evaluation(), spec.seed());
+      Dataset<Row> training = split.training();
+      Dataset<Row> evaluation = split.holdout();
       long trainingRows = training.count();
       long holdoutRows = evaluation.count();
+      if (trainingRows == 0 || holdoutRows == 0) {
+        throw new InputDataException(String.format("the %s holdout split of %d usable rows under %s left %d rows to "
+                + "train on and %d to evaluate on; both must be non-empty: add rows, or change evaluation.holdout%s",
+            split.cutoff() == null ? "random" : "time", rows.usable(), where, trainingRows, holdoutRows,
+            split.cutoff() == null ? "" : " or evaluation.timeColumn (many rows share the cut-off time "
+                + split.cutoff() + ")"));
+      }
       double trainingMean = training.agg(avg(prepared.label())).first().getDouble(0);
 
       describe(job, "fit");
@@ -122,10 +134,17 @@ public final class Trainer {
       }
 
       describe(job, "evaluate on holdout");
-      HoldoutEvaluation metrics = RegressionEvaluation.evaluate(
-          model.transform(evaluation), prepared.label(), Columns.PREDICTION, trainingMean);
-      LOG.info("{}: holdout RMSE {} against {} for the training mean", spec.name(), metrics.model().rmse(),
-          metrics.trainingMean().rmse());
+      HoldoutEvaluator evaluator = new HoldoutEvaluator(spec, prepared.label());
+      HoldoutEvaluator.Result metrics = evaluator.evaluate(model, training, evaluation, trainingMean);
+      LOG.info("{}: holdout {} {} against {} for the {} reference", spec.name(), metrics.evaluation().metric(),
+          metrics.evaluation().modelValue(), metrics.evaluation().referenceValue(), metrics.evaluation().reference());
+
+      describe(job, "score CURRENT on the same holdout");
+      CurrentModel current = CurrentModel.score(store, spec, signer, spark.version(), evaluator, evaluation,
+          trainingMean);
+      GateDecision gate = QualityGate.decide(spec.gate(), metrics.evaluation(), current.version(), current.value(),
+          current.problem(), force);
+      LOG.info("{}: {}", spec.name(), gate.summary());
 
       String version = ModelStore.newVersion(Instant.now());
       Manifest manifest = new Manifest(
@@ -137,7 +156,7 @@ public final class Trainer {
           software(),
           spec.seed(),
           EstimatorParams.describe((Params) PipelineFactory.learner(pipeline, spec)),
-          settings(spec, prepared),
+          settings(spec, prepared, split),
           new Manifest.InputSummary(
               where,
               spec.input().format(),
@@ -147,18 +166,26 @@ public final class Trainer {
               trainingRows,
               holdoutRows,
               readJson(raw.schema().json())),
-          metrics,
+          metrics.regression(),
           prepared.contract(),
-          null);
+          null,
+          metrics.evaluation(),
+          null,
+          gate);
 
       describe(job, "save version " + version);
       Manifest saved = save(store, version, model, manifest);
-      store.setCurrent(version);
+      if (gate.publish()) {
+        store.publish(version, gate.passed() ? "publish" : "force", gate.summary());
+      } else {
+        LOG.warn("{}: version {} saved but not published; CURRENT stays {}", spec.name(), version,
+            current.version().orElse("unset"));
+      }
       List<String> pruned = store.prune(spec.model().keep());
       if (!pruned.isEmpty()) {
         LOG.info("{}: removed old model versions beyond model.keep={}: {}", spec.name(), spec.model().keep(), pruned);
       }
-      return new TrainResult(version, store.versionDir(version).toString(), true, saved);
+      return new TrainResult(version, store.versionDir(version).toString(), gate.publish(), saved, gate);
     } finally {
       usable.unpersist();
     }
@@ -207,9 +234,14 @@ public final class Trainer {
     SparkSessions.describePhase(spark, job, phase);
   }
 
-  private static Map<String, Object> settings(JobSpec spec, TrainingData prepared) {
+  private static Map<String, Object> settings(JobSpec spec, TrainingData prepared, HoldoutSplit split) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("holdoutFraction", spec.evaluation().holdoutFraction());
+    if (split.cutoff() != null) {
+      settings.put("holdoutTimeColumn", spec.evaluation().timeColumn());
+      settings.put("holdoutFrom", split.cutoff());
+    }
+    settings.put("gate", spec.gate());
     settings.put("columns", spec.columns());
     if (spec.kind() == ModelKind.ALS) {
       settings.put("biases", spec.biases());

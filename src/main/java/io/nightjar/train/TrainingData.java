@@ -37,13 +37,17 @@ record TrainingData(Dataset<Row> tagged, String label, TabularFeatures features,
   }
 
   static TrainingData prepare(JobSpec spec, Dataset<Row> raw) {
+    String time = spec.evaluation().timeColumn();
+    if (time != null) {
+      HoldoutSplit.requireTimeColumn(raw.schema(), time);
+    }
     return switch (spec.kind()) {
-      case ALS -> ratings(spec.alsColumns(), raw);
-      case ELASTICNET -> tabular(spec, raw);
+      case ALS -> ratings(spec.alsColumns(), raw, time);
+      case ELASTICNET -> tabular(spec, raw, time);
     };
   }
 
-  private static TrainingData ratings(AlsColumns columns, Dataset<Row> raw) {
+  private static TrainingData ratings(AlsColumns columns, Dataset<Row> raw, String time) {
     StructType schema = raw.schema();
     List<String> present = List.of(schema.fieldNames());
     List<String> missing = new ArrayList<>();
@@ -61,29 +65,45 @@ record TrainingData(Dataset<Row> tagged, String label, TabularFeatures features,
       throw new InputDataException(String.format("column '%s' (columns.rating) has type %s; ratings must be numeric",
           columns.rating(), schema.apply(columns.rating()).dataType().simpleString()));
     }
-    Column reason = new RowRules()
+    RowRules rules = new RowRules()
         .requirePresent(columns.user())
         .requirePresent(columns.item())
-        .requireFinite(columns.rating())
-        .reason();
-    Dataset<Row> tagged = raw.select(
-        col(columns.user()), col(columns.item()), col(columns.rating()).cast("double").as(columns.rating()),
-        reason.as(RowRules.REJECT_REASON));
+        .requireFinite(columns.rating());
+    List<Column> selected = new ArrayList<>(List.of(
+        col(columns.user()), col(columns.item()), col(columns.rating()).cast("double").as(columns.rating())));
+    if (time != null) {
+      rules.requirePresent(time);
+      selected.add(col(time));
+    }
+    selected.add(rules.reason().as(RowRules.REJECT_REASON));
+    Dataset<Row> tagged = raw.select(selected.toArray(Column[]::new));
     InputContract contract = new InputContract(
         List.of(column(schema, columns.user(), "user"), column(schema, columns.item(), "item")), Map.of());
     return new TrainingData(tagged, columns.rating(), null, contract);
   }
 
-  private static TrainingData tabular(JobSpec spec, Dataset<Row> raw) {
+  private static TrainingData tabular(JobSpec spec, Dataset<Row> raw, String time) {
     String label = spec.tabularColumns().label();
     TabularFeatures.requireNumericLabel(raw.schema(), label);
-    Set<String> excluded = Set.of(spec.predict() == null ? PredictSpec.DEFAULT_PARTITION : spec.predict().partition());
+    Set<String> excluded = new java.util.HashSet<>(
+        Set.of(spec.predict() == null ? PredictSpec.DEFAULT_PARTITION : spec.predict().partition()));
+    if (time != null) {
+      excluded.add(time);
+    }
     TabularFeatures features = TabularFeatures.resolve(spec.tabularColumns(), raw.schema(), excluded);
+    if (time != null && features.all().contains(time)) {
+      throw new io.nightjar.error.JobSpecException(String.format("evaluation.timeColumn '%s' is also listed in "
+          + "columns.features; a time column orders the holdout and cannot be a feature: remove it from one", time));
+    }
     RowRules rules = new RowRules().requireFinite(label);
     features.numeric().forEach(rules::rejectInfinite);
     List<Column> selected = new ArrayList<>();
     features.all().forEach(name -> selected.add(col(name)));
     selected.add(col(label).cast("double").as(label));
+    if (time != null) {
+      rules.requirePresent(time);
+      selected.add(col(time));
+    }
     selected.add(rules.reason().as(RowRules.REJECT_REASON));
     List<InputContract.ColumnContract> columns = new ArrayList<>();
     features.numeric().forEach(name -> columns.add(column(raw.schema(), name, "numeric")));

@@ -34,7 +34,7 @@ class ModelStoreTest {
     org.apache.hadoop.fs.Path staging = store.stagingDir(version);
     Files.createDirectories(Path.of(staging.toUri()).resolve(ModelStore.PIPELINE));
     store.writeManifest(staging, new Manifest(Manifest.FORMAT_VERSION, "job", "als", version, when.toString(),
-        Map.of(), 1L, Map.of(), Map.of(), null, null, null, null), Optional.empty());
+        Map.of(), 1L, Map.of(), Map.of(), null, null, null, null, null, null, null), Optional.empty());
     return version;
   }
 
@@ -149,5 +149,42 @@ class ModelStoreTest {
     store.claimStaging(live, io.nightjar.run.LockHolder.thisProcess("t2"));
     assertEquals(List.of(dead), store.cleanAbandonedStaging(java.time.Duration.ofHours(24)));
     assertTrue(Files.exists(Path.of(store.stagingDir(live).toUri())), "a live run's staging is kept");
+  }
+
+  @Test
+  void rollbackReturnsToThePreviouslyPublishedVersionSkippingUnpublishedOnes() throws IOException {
+    List<String> versions = publishVersions(4);
+    store.publish(versions.get(0), "publish", "first");
+    // versions 1 and 2 failed the gate: never published
+    store.publish(versions.get(3), "publish", "fourth");
+    assertEquals(Optional.of(versions.get(0)), store.previousPublished(versions.get(3)));
+    assertEquals(versions.get(0), store.rollback("bad scores"));
+    assertEquals(Optional.of(versions.get(0)), store.current());
+    ModelException e = assertThrows(ModelException.class, () -> store.rollback("again"));
+    assertTrue(e.getMessage().contains("names no version before CURRENT " + versions.get(0)), e.getMessage());
+    assertEquals(Optional.of(versions.get(0)), store.current(), "a refused rollback leaves CURRENT alone");
+  }
+
+  @Test
+  void promoteThenRollbackWalksBackThroughThePublishHistory() throws IOException {
+    List<String> versions = publishVersions(3);
+    store.publish(versions.get(0), "publish", "a");
+    store.publish(versions.get(1), "publish", "b");
+    store.publish(versions.get(2), "promote", "c by hand");
+    assertEquals(versions.get(1), store.rollback("undo c"));
+    assertEquals(versions.get(0), store.rollback("undo b"));
+    assertEquals(Optional.of(versions.get(0)), store.current());
+  }
+
+  @Test
+  void retentionKeepsTheRollbackTargetEvenWhenOlderVersionsWereNeverPublished() throws IOException {
+    List<String> versions = publishVersions(6);
+    store.publish(versions.get(0), "publish", "a");
+    store.publish(versions.get(5), "publish", "f");
+    // 1..4 were refused by the gate; keeping 3 must still keep version 0, the rollback target
+    List<String> deleted = store.prune(3);
+    assertTrue(store.versions().contains(versions.get(0)), store.versions().toString());
+    assertTrue(store.versions().contains(versions.get(5)));
+    assertEquals(3, deleted.size(), deleted.toString());
   }
 }

@@ -173,8 +173,7 @@ class TrainPredictTest extends SparkTestBase {
   }
 
   private static JobSpec withBatch(Path batches) {
-    return new JobSpec(spec.name(), spec.kind(), spec.input(), spec.columns(), spec.params(), spec.seed(),
-        spec.evaluation(), spec.biases(), spec.model(), spec.maxRejectedFraction(),
+    return spec.withPaths(spec.input(), spec.model(),
         new io.nightjar.spec.PredictSpec(new io.nightjar.spec.InputSpec(batches.toString(), "parquet", Map.of(), null),
             dir.resolve("bad-output").toString(), "ds"));
   }
@@ -190,8 +189,7 @@ class TrainPredictTest extends SparkTestBase {
 
   private static JobSpec withInput(Path train) {
     Fixtures.ratings(spark, 40, 30, 0.5, 22).write().option("header", "true").csv(train.toString());
-    return new JobSpec(spec.name(), spec.kind(), new io.nightjar.spec.InputSpec(train.toString(), "csv", Map.of(), null),
-        spec.columns(), spec.params(), spec.seed(), spec.evaluation(), spec.biases(), spec.model(), spec.maxRejectedFraction(),
+    return spec.withPaths(new io.nightjar.spec.InputSpec(train.toString(), "csv", Map.of(), null), spec.model(),
         spec.predict());
   }
 }

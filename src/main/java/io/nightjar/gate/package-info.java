@@ -1,0 +1,2 @@
+/** The quality gate: whether a newly trained version may become CURRENT. */
+package io.nightjar.gate;
