@@ -20,6 +20,19 @@ public final class PipelineFactory {
     };
   }
 
+  /** Params Nightjar sets itself on the job's learner, with the spec key to use instead. */
+  public static java.util.Map<String, String> reserved(JobSpec spec) {
+    return switch (spec.kind()) {
+      case ALS -> AlsPipeline.RESERVED;
+      case ELASTICNET -> ElasticNetPipeline.RESERVED;
+    };
+  }
+
+  /** The position of {@link #learner} among the pipeline's stages. */
+  public static int learnerIndex(Pipeline pipeline, JobSpec spec) {
+    return java.util.Arrays.asList(pipeline.getStages()).indexOf(learner(pipeline, spec));
+  }
+
   /** The stage whose params the job spec's {@code params} configure (ALS or LinearRegression). */
   public static PipelineStage learner(Pipeline pipeline, JobSpec spec) {
     Class<?> type = switch (spec.kind()) {

@@ -14,8 +14,7 @@ import java.util.Set;
  * @param method {@code cv} (k-fold cross-validation) or {@code holdout} (one seeded train/validation split)
  * @param folds folds for {@code cv}
  * @param validationFraction the validation share for {@code holdout}
- * @param metric the metric to optimise, or null for the kind's default (rmse; auc for binomial; precisionAtK for
- *     implicit ALS)
+ * @param metric the metric to optimise, or null for the kind's default (rmse; auc for binomial)
  * @param parallelism how many grid points are fitted at once
  * @param grid values to try per estimator param, by Spark name; empty means the kind's default grid
  * @param seed the seed of the fold assignment
@@ -23,8 +22,7 @@ import java.util.Set;
 public record TuningSpec(String method, int folds, double validationFraction, String metric, int parallelism,
     Map<String, List<JsonNode>> grid, long seed) {
   public static final List<String> METHODS = List.of("cv", "holdout");
-  public static final List<String> METRICS = List.of("rmse", "mae", "r2", "auc", "aucPR", "logLoss", "accuracy",
-      "precisionAtK", "ndcgAtK", "mapAtK", "recallAtK");
+  public static final List<String> METRICS = List.of("rmse", "mae", "r2", "auc", "aucPR", "logLoss", "accuracy");
   public static final int DEFAULT_FOLDS = 3;
   public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
   static final Set<String> KEYS = Set.of("method", "folds", "validation", "metric", "parallelism", "grid", "seed");

@@ -126,15 +126,26 @@ public final class Trainer {
       }
       double trainingMean = training.agg(avg(prepared.label())).first().getDouble(0);
 
-      describe(job, "fit");
+      HoldoutEvaluator evaluator = new HoldoutEvaluator(spec, prepared.label());
       Pipeline pipeline = PipelineFactory.build(spec, prepared.features());
+      ParamTuning.Tuned tuned = new ParamTuning.Tuned(pipeline, null);
+      if (spec.tuning() != null) {
+        describe(job, "tune (" + spec.tuning().method() + ")");
+        tuned = ParamTuning.tune(spec, pipeline, PipelineFactory.learnerIndex(pipeline, spec),
+            PipelineFactory.reserved(spec), training, prepared.label(), evaluator.metric(), false);
+        pipeline = tuned.pipeline();
+        LOG.info("{}: tuning chose {} ({} {} over {} grid points in {} s)", spec.name(), tuned.result().best().params(),
+            tuned.result().metric(), tuned.result().best().mean(), tuned.result().points().size(),
+            tuned.result().seconds());
+      }
+
+      describe(job, "fit");
       PipelineModel model = pipeline.fit(training);
       if (prepared.features() != null) {
         prepared = prepared.withLevels(CategoricalLevels.of(model, prepared.features()));
       }
 
       describe(job, "evaluate on holdout");
-      HoldoutEvaluator evaluator = new HoldoutEvaluator(spec, prepared.label());
       HoldoutEvaluator.Result metrics = evaluator.evaluate(model, training, evaluation, trainingMean);
       LOG.info("{}: holdout {} {} against {} for the {} reference", spec.name(), metrics.evaluation().metric(),
           metrics.evaluation().modelValue(), metrics.evaluation().referenceValue(), metrics.evaluation().reference());
@@ -170,7 +181,7 @@ public final class Trainer {
           prepared.contract(),
           null,
           metrics.evaluation(),
-          null,
+          tuned.result() == null ? null : JSON.valueToTree(tuned.result()),
           gate);
 
       describe(job, "save version " + version);
