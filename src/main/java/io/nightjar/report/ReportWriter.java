@@ -464,10 +464,10 @@ public final class ReportWriter {
     }
     Boolean higher = higherIsBetter(metric);
     double diff = model - reference;
-    String verdict = higher == null || diff == 0 ? "" : (diff > 0) == higher ? " better" : " worse";
+    String verdict = higher == null || diff == 0 ? "" : (diff > 0) == higher ? " (better)" : " (worse)";
     if (Boolean.FALSE.equals(higher) && reference != 0) {
       double pct = 100 * Math.abs(diff) / Math.abs(reference);
-      return String.format(Locale.ROOT, "%.1f%% %s%s", pct, diff <= 0 ? "lower" : "higher", verdict).trim();
+      return String.format(Locale.ROOT, "%.1f%% %s%s", pct, diff <= 0 ? "lower" : "higher", verdict);
     }
     return (diff >= 0 ? "+" : "\u2212") + Text.score(Math.abs(diff)) + verdict;
   }
