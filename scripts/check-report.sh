@@ -20,18 +20,6 @@ out=${2:-${report%.html}.png}
 window=${WINDOW_SIZE:-1280,4000}
 limit=${CHROMIUM_TIMEOUT:-120}
 
-chromium=${CHROMIUM:-}
-if [[ -z $chromium ]]; then
-  if [[ -x /usr/bin/chromium ]]; then chromium=/usr/bin/chromium
-  else chromium=$(command -v chromium || command -v chromium-browser || true)
-  fi
-fi
-if [[ -z $chromium || ! -x $chromium ]]; then
-  echo "check-report: FAIL: Chromium not found (looked for /usr/bin/chromium and chromium on the PATH)." >&2
-  echo "  Install Debian's package: apt-get update && apt-get install -y chromium   (or set CHROMIUM=/path/to/it)" >&2
-  exit 2
-fi
-
 abs=$(cd "$(dirname "$report")" && pwd)/$(basename "$report")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -46,6 +34,18 @@ external=$(sed -E "s/xmlns(:[A-Za-z0-9_-]+)?=(\"[^\"]*\"|'[^']*')//g" "$report" 
 expected=$({ grep -o '<svg' "$report" || true; } | wc -l)
 if [[ -n ${EXPECTED_SVGS:-} ]] && (( expected < EXPECTED_SVGS )); then
   fail "the file has $expected <svg> chart(s), expected at least $EXPECTED_SVGS"
+fi
+
+chromium=${CHROMIUM:-}
+if [[ -z $chromium ]]; then
+  if [[ -x /usr/bin/chromium ]]; then chromium=/usr/bin/chromium
+  else chromium=$(command -v chromium || command -v chromium-browser || true)
+  fi
+fi
+if [[ -z $chromium || ! -x $chromium ]]; then
+  echo "check-report: FAIL: Chromium not found (looked for /usr/bin/chromium and chromium on the PATH)." >&2
+  echo "  Install Debian's package: apt-get update && apt-get install -y chromium   (or set CHROMIUM=/path/to/it)" >&2
+  exit 2
 fi
 
 # 2. Render with a fresh profile and the network off (a proxy that does not exist catches any stray fetch).
