@@ -32,10 +32,11 @@ final class HoldoutEvaluator {
   /**
    * Every metric of the model and its references.
    *
+   * @param scoredHoldout the holdout rows the fitted pipeline transformed
    * @param trainingMean the constant the training-mean reference predicts
    */
-  Result evaluate(PipelineModel model, Dataset<Row> training, Dataset<Row> holdout, double trainingMean) {
-    HoldoutEvaluation regression = RegressionEvaluation.evaluate(model.transform(holdout), label, Columns.PREDICTION,
+  Result evaluate(Dataset<Row> scoredHoldout, Dataset<Row> training, double trainingMean) {
+    HoldoutEvaluation regression = RegressionEvaluation.evaluate(scoredHoldout, label, Columns.PREDICTION,
         trainingMean);
     Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
     scores.put(ModelEvaluation.MODEL, regressionScores(regression.model()));

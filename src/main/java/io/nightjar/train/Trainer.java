@@ -8,6 +8,8 @@ import io.nightjar.gate.GateDecision;
 import io.nightjar.gate.QualityGate;
 import io.nightjar.io.DatasetReader;
 import io.nightjar.io.HadoopPaths;
+import io.nightjar.report.ReportWriter;
+import org.apache.spark.storage.StorageLevel;
 import io.nightjar.pipeline.EstimatorParams;
 import io.nightjar.pipeline.PipelineFactory;
 import io.nightjar.spec.JobSpec;
@@ -146,7 +148,9 @@ public final class Trainer {
       }
 
       describe(job, "evaluate on holdout");
-      HoldoutEvaluator.Result metrics = evaluator.evaluate(model, training, evaluation, trainingMean);
+      Dataset<Row> scored = model.transform(evaluation).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+      HoldoutEvaluator.Result metrics = evaluator.evaluate(scored, training, trainingMean);
       LOG.info("{}: holdout {} {} against {} for the {} reference", spec.name(), metrics.evaluation().metric(),
           metrics.evaluation().modelValue(), metrics.evaluation().referenceValue(), metrics.evaluation().reference());
 
@@ -184,8 +188,15 @@ public final class Trainer {
           tuned.result() == null ? null : JSON.valueToTree(tuned.result()),
           gate);
 
+      ReportBuilder report = new ReportBuilder(manifest).tuning(tuned.result());
+      if (spec.kind() == ModelKind.ELASTICNET) {
+        report.regression(scored, prepared.label(), holdoutRows, spec.seed());
+      } else {
+        report.als(training, prepared.label(), holdoutRows, 0, 0, 0);
+      }
+
       describe(job, "save version " + version);
-      Manifest saved = save(store, version, model, manifest);
+      Manifest saved = save(store, version, model, manifest, report);
       if (gate.publish()) {
         store.publish(version, gate.passed() ? "publish" : "force", gate.summary());
       } else {
@@ -197,18 +208,23 @@ public final class Trainer {
         LOG.info("{}: removed old model versions beyond model.keep={}: {}", spec.name(), spec.model().keep(), pruned);
       }
       return new TrainResult(version, store.versionDir(version).toString(), gate.publish(), saved, gate);
+      } finally {
+        scored.unpersist();
+      }
     } finally {
       usable.unpersist();
     }
   }
 
   /** Writes the version aside and moves it into place only when complete; removes the leftovers if anything fails. */
-  private Manifest save(ModelStore store, String version, PipelineModel model, Manifest manifest) {
+  private Manifest save(ModelStore store, String version, PipelineModel model, Manifest manifest,
+      ReportBuilder report) {
     Path staging = store.stagingDir(version);
     try {
       store.claimStaging(version, LockHolder.thisProcess(version));
       model.write().save(new Path(staging, ModelStore.PIPELINE).toString());
       Manifest saved = store.writeManifest(staging, manifest, signer);
+      ReportWriter.write(report.build(), staging.getFileSystem(HadoopPaths.conf(spark)), staging);
       store.commit(version);
       return saved;
     } catch (IOException e) {
