@@ -20,14 +20,14 @@ public final class PipelineFactory {
     };
   }
 
-  /** The stage whose params the job spec's {@code params} configure (ALS or LinearRegression). */
+  /** The stage whose params the job spec's {@code params} configure (ALS, LinearRegression or LogisticRegression). */
   public static PipelineStage learner(Pipeline pipeline, JobSpec spec) {
     Class<?> type = switch (spec.kind()) {
       case ALS -> org.apache.spark.ml.recommendation.ALS.class;
       case ELASTICNET -> org.apache.spark.ml.regression.LinearRegression.class;
     };
     for (PipelineStage stage : pipeline.getStages()) {
-      if (type.isInstance(stage)) {
+      if (type.isInstance(stage) || stage instanceof org.apache.spark.ml.classification.LogisticRegression) {
         return stage;
       }
     }
