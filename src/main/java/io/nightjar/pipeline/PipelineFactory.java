@@ -21,10 +21,11 @@ public final class PipelineFactory {
   }
 
   /** Params Nightjar sets itself on the job's learner, with the spec key to use instead. */
-  public static java.util.Map<String, String> reserved(JobSpec spec) {
+  public static java.util.Map<String, String> reserved(JobSpec spec, PipelineStage learner) {
     return switch (spec.kind()) {
       case ALS -> AlsPipeline.RESERVED;
-      case ELASTICNET -> ElasticNetPipeline.RESERVED;
+      case ELASTICNET -> learner instanceof org.apache.spark.ml.classification.LogisticRegression
+          ? ElasticNetPipeline.RESERVED_BINOMIAL : ElasticNetPipeline.RESERVED;
     };
   }
 
@@ -33,14 +34,14 @@ public final class PipelineFactory {
     return java.util.Arrays.asList(pipeline.getStages()).indexOf(learner(pipeline, spec));
   }
 
-  /** The stage whose params the job spec's {@code params} configure (ALS or LinearRegression). */
+  /** The stage whose params the job spec's {@code params} configure (ALS, LinearRegression or LogisticRegression). */
   public static PipelineStage learner(Pipeline pipeline, JobSpec spec) {
     Class<?> type = switch (spec.kind()) {
       case ALS -> org.apache.spark.ml.recommendation.ALS.class;
       case ELASTICNET -> org.apache.spark.ml.regression.LinearRegression.class;
     };
     for (PipelineStage stage : pipeline.getStages()) {
-      if (type.isInstance(stage)) {
+      if (type.isInstance(stage) || stage instanceof org.apache.spark.ml.classification.LogisticRegression) {
         return stage;
       }
     }

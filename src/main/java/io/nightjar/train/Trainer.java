@@ -134,7 +134,7 @@ public final class Trainer {
       if (spec.tuning() != null) {
         describe(job, "tune (" + spec.tuning().method() + ")");
         tuned = ParamTuning.tune(spec, pipeline, PipelineFactory.learnerIndex(pipeline, spec),
-            PipelineFactory.reserved(spec), training, prepared.label(), evaluator.metric(), false);
+            PipelineFactory.reserved(spec, PipelineFactory.learner(pipeline, spec)), training, prepared.label(), evaluator.metric(), false);
         pipeline = tuned.pipeline();
         LOG.info("{}: tuning chose {} ({} {} over {} grid points in {} s)", spec.name(), tuned.result().best().params(),
             tuned.result().metric(), tuned.result().best().mean(), tuned.result().points().size(),
