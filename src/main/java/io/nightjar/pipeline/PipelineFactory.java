@@ -14,9 +14,19 @@ public final class PipelineFactory {
    * @param features the resolved tabular features; ignored for ALS jobs
    */
   public static Pipeline build(JobSpec spec, TabularFeatures features) {
+    return build(spec, features, ElasticNetPipeline.Family.GAUSSIAN);
+  }
+
+  /**
+   * Builds the unfitted pipeline.
+   *
+   * @param features the resolved tabular features; ignored for ALS jobs
+   * @param family the elastic-net learner (resolved from the spec's family and the label); ignored for ALS jobs
+   */
+  public static Pipeline build(JobSpec spec, TabularFeatures features, ElasticNetPipeline.Family family) {
     return switch (spec.kind()) {
       case ALS -> AlsPipeline.build(spec);
-      case ELASTICNET -> ElasticNetPipeline.build(spec, features);
+      case ELASTICNET -> ElasticNetPipeline.build(spec, features, family);
     };
   }
 

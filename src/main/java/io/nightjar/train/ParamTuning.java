@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nightjar.error.JobSpecException;
 import io.nightjar.pipeline.Columns;
+import io.nightjar.pipeline.ElasticNetPipeline;
 import io.nightjar.pipeline.EstimatorParams;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.ModelKind;
@@ -49,8 +50,6 @@ import org.apache.spark.sql.Row;
  */
 final class ParamTuning {
   private static final String FEATURES = Columns.INTERNAL_PREFIX + "features";
-  private static final String RAW_PREDICTION = Columns.INTERNAL_PREFIX + "raw_prediction";
-  private static final String PROBABILITY_VECTOR = Columns.INTERNAL_PREFIX + "probability";
   private static final double[] DEFAULT_ELASTIC_NET = {0.1, 0.5, 0.9, 1.0};
   private static final int DEFAULT_PATH_LENGTH = 100;
   private static final List<Object> DEFAULT_ALS_REG = List.of(0.01, 0.05, 0.1, 0.2);
@@ -192,7 +191,7 @@ final class ParamTuning {
       case "rmse", "mae", "r2" -> ScoreFunction.regression(metric, label, Columns.PREDICTION);
       case "auc", "aucPR" -> {
         BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator()
-            .setLabelCol(label).setRawPredictionCol(RAW_PREDICTION)
+            .setLabelCol(label).setRawPredictionCol(ElasticNetPipeline.RAW_PREDICTION)
             .setMetricName("auc".equals(metric) ? "areaUnderROC" : "areaUnderPR");
         yield evaluator::evaluate;
       }
@@ -209,7 +208,7 @@ final class ParamTuning {
   }
 
   private static Column positiveProbability() {
-    return org.apache.spark.ml.functions.vector_to_array(col(PROBABILITY_VECTOR), "float64").getItem(1);
+    return ElasticNetPipeline.positiveProbability();
   }
 
   /** A copy of the pipeline with {@code params} set on the stage at {@code index}. */

@@ -9,6 +9,11 @@ import io.nightjar.gate.QualityGate;
 import io.nightjar.io.DatasetReader;
 import io.nightjar.io.HadoopPaths;
 import io.nightjar.report.ReportWriter;
+import io.nightjar.report.TrainingReport;
+import io.nightjar.evaluate.CoefficientReport;
+import io.nightjar.pipeline.ElasticNetPipeline;
+import io.nightjar.pipeline.LabelKind;
+import io.nightjar.spec.Family;
 import org.apache.spark.storage.StorageLevel;
 import io.nightjar.pipeline.EstimatorParams;
 import io.nightjar.pipeline.PipelineFactory;
@@ -128,13 +133,15 @@ public final class Trainer {
       }
       double trainingMean = training.agg(avg(prepared.label())).first().getDouble(0);
 
-      HoldoutEvaluator evaluator = new HoldoutEvaluator(spec, prepared.label());
-      Pipeline pipeline = PipelineFactory.build(spec, prepared.features());
+      ElasticNetPipeline.Family family = family(spec, training, prepared.label());
+      boolean binomial = family == ElasticNetPipeline.Family.BINOMIAL;
+      HoldoutEvaluator evaluator = new HoldoutEvaluator(spec, prepared.label(), binomial);
+      Pipeline pipeline = PipelineFactory.build(spec, prepared.features(), family);
       ParamTuning.Tuned tuned = new ParamTuning.Tuned(pipeline, null);
       if (spec.tuning() != null) {
         describe(job, "tune (" + spec.tuning().method() + ")");
         tuned = ParamTuning.tune(spec, pipeline, PipelineFactory.learnerIndex(pipeline, spec),
-            PipelineFactory.reserved(spec, PipelineFactory.learner(pipeline, spec)), training, prepared.label(), evaluator.metric(), false);
+            PipelineFactory.reserved(spec, PipelineFactory.learner(pipeline, spec)), training, prepared.label(), evaluator.metric(), binomial);
         pipeline = tuned.pipeline();
         LOG.info("{}: tuning chose {} ({} {} over {} grid points in {} s)", spec.name(), tuned.result().best().params(),
             tuned.result().metric(), tuned.result().best().mean(), tuned.result().points().size(),
@@ -155,8 +162,7 @@ public final class Trainer {
           metrics.evaluation().modelValue(), metrics.evaluation().referenceValue(), metrics.evaluation().reference());
 
       describe(job, "score CURRENT on the same holdout");
-      CurrentModel current = CurrentModel.score(store, spec, signer, spark.version(), evaluator, evaluation,
-          trainingMean);
+      CurrentModel current = CurrentModel.score(store, spec, signer, spark.version(), evaluator, evaluation);
       GateDecision gate = QualityGate.decide(spec.gate(), metrics.evaluation(), current.version(), current.value(),
           current.problem(), force);
       LOG.info("{}: {}", spec.name(), gate.summary());
@@ -171,7 +177,7 @@ public final class Trainer {
           software(),
           spec.seed(),
           EstimatorParams.describe((Params) PipelineFactory.learner(pipeline, spec)),
-          settings(spec, prepared, split),
+          settings(spec, prepared, split, family),
           new Manifest.InputSummary(
               where,
               spec.input().format(),
@@ -190,7 +196,14 @@ public final class Trainer {
 
       ReportBuilder report = new ReportBuilder(manifest).tuning(tuned.result());
       if (spec.kind() == ModelKind.ELASTICNET) {
-        report.regression(scored, prepared.label(), holdoutRows, spec.seed());
+        CoefficientReport coefficients = CoefficientReport.of(model, training);
+        report.coefficients(coefficients.coefficients().stream()
+            .map(c -> new TrainingReport.Coefficient(c.name(), c.value())).toList(), coefficients.intercept());
+        if (binomial) {
+          report.binary(metrics.reportSection());
+        } else {
+          report.regression(scored, prepared.label(), holdoutRows, spec.seed());
+        }
       } else {
         report.als(training, prepared.label(), holdoutRows, 0, 0, 0);
       }
@@ -214,6 +227,19 @@ public final class Trainer {
     } finally {
       usable.unpersist();
     }
+  }
+
+  /** The elastic-net learner: as the spec says, or for {@code auto} binomial exactly when the label is 0/1. */
+  private static ElasticNetPipeline.Family family(JobSpec spec, Dataset<Row> training, String label) {
+    if (spec.kind() != ModelKind.ELASTICNET || spec.family() == Family.GAUSSIAN) {
+      return ElasticNetPipeline.Family.GAUSSIAN;
+    }
+    if (spec.family() == Family.BINOMIAL) {
+      LabelKind.requireBinary(training, label);
+      return ElasticNetPipeline.Family.BINOMIAL;
+    }
+    return LabelKind.detect(training, label) == LabelKind.BINARY ? ElasticNetPipeline.Family.BINOMIAL
+        : ElasticNetPipeline.Family.GAUSSIAN;
   }
 
   /** Writes the version aside and moves it into place only when complete; removes the leftovers if anything fails. */
@@ -261,7 +287,8 @@ public final class Trainer {
     SparkSessions.describePhase(spark, job, phase);
   }
 
-  private static Map<String, Object> settings(JobSpec spec, TrainingData prepared, HoldoutSplit split) {
+  private static Map<String, Object> settings(JobSpec spec, TrainingData prepared, HoldoutSplit split,
+      ElasticNetPipeline.Family family) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("holdoutFraction", spec.evaluation().holdoutFraction());
     if (split.cutoff() != null) {
@@ -273,6 +300,7 @@ public final class Trainer {
     if (spec.kind() == ModelKind.ALS) {
       settings.put("biases", spec.biases());
     } else {
+      settings.put("family", family.specName());
       settings.put("numericFeatures", prepared.features().numeric());
       settings.put("categoricalFeatures", prepared.features().categorical());
     }

@@ -29,6 +29,8 @@ class TuningAndSplitTest extends SparkTestBase {
   @BeforeAll
   static void writeData() {
     Fixtures.homes(spark, 800, 11).write().parquet(dir.resolve("homes").toString());
+    Fixtures.homes(spark, 800, 13).withColumn("expensive", expr("cast(price > 200000 as double)")).drop("price")
+        .write().parquet(dir.resolve("expensive").toString());
     Dataset<Row> ratings = Fixtures.ratings(spark, 30, 20, 0.6, 12)
         .withColumn("rated_at", expr("date_add(DATE'2026-01-01', cast(abs(hash(user_id, item_id)) % 100 as int))"));
     ratings.write().parquet(dir.resolve("ratings").toString());
@@ -117,5 +119,29 @@ class TuningAndSplitTest extends SparkTestBase {
     InputDataException e = assertThrows(InputDataException.class, () -> new Trainer(spark, null).train(spec));
     assertTrue(e.getMessage().contains("evaluation.timeColumn 'region' has type string; it must be a date"),
         e.getMessage());
+  }
+
+  @Test
+  void aZeroOneLabelTrainsALogisticModelEvaluatedBesideThePositiveRate() throws java.io.IOException {
+    JobSpec spec = JobSpecLoader.load("test", """
+        name: expensive
+        kind: elasticnet
+        input: {path: %1$s/expensive}
+        columns: {label: expensive}
+        params: {regParam: 0.001}
+        model: {store: %1$s/models-expensive}
+        """.formatted(dir), List.of());
+    TrainResult result = new Trainer(spark, null).train(spec);
+    var evaluation = result.manifest().evaluation();
+    assertEquals("auc", evaluation.metric());
+    assertEquals("positive_rate", evaluation.reference());
+    assertEquals(0.5, evaluation.referenceValue(), 1e-12);
+    assertTrue(evaluation.modelValue() > 0.9, "price is a clean function of the features: " + evaluation.scores());
+    assertEquals("binomial", result.manifest().settings().get("family"));
+    assertTrue(result.published(), result.gate().summary());
+    java.nio.file.Path version = java.nio.file.Path.of(java.net.URI.create(result.location()));
+    String html = java.nio.file.Files.readString(version.resolve("report.html"));
+    assertEquals(3, html.split("<svg", -1).length - 1, "coefficients, confusion matrix and ROC curve");
+    assertTrue(java.nio.file.Files.readString(version.resolve("metrics.json")).contains("\"truePositives\""));
   }
 }
