@@ -118,7 +118,7 @@ class AlsColdStartAndBiasTest extends SparkTestBase {
   }
 
   @Test
-  void biasModelSavesAndLoadsTheSame(@TempDir Path dir) {
+  void biasModelSavesAndLoadsTheSame(@TempDir Path dir) throws Exception {
     Dataset<Row> ratings = spark.createDataFrame(List.of(
         RowFactory.create(0, 0, 5.0), RowFactory.create(0, 1, 1.0), RowFactory.create(1, 0, 3.0)), INDEXED);
     BiasModel model = new BiasEstimator().setUserCol("u").setItemCol("i").setRatingCol("r")
@@ -178,7 +178,7 @@ class AlsColdStartAndBiasTest extends SparkTestBase {
   }
 
   @Test
-  void implicitPipelineFitsSavesLoadsAndScoresEveryRow(@TempDir Path dir) {
+  void implicitPipelineFitsSavesLoadsAndScoresEveryRow(@TempDir Path dir) throws Exception {
     // Play counts: users 0-4 play items 0-4 a lot, users 5-9 play items 5-9.
     List<Row> rows = new ArrayList<>();
     for (int u = 0; u < 10; u++) {
