@@ -68,10 +68,10 @@ public final class MovieLensBench {
       "biases.regParam=5;biases.maxIter=20;params.rank=50;params.regParam=0.2;params.maxIter=15");
   /** Implicit candidates: confidence 1 + alpha * rating. */
   private static final List<String> IMPLICIT_GRID = List.of(
-      "params.implicitPrefs=true;params.rank=20;params.regParam=0.1;params.alpha=1;params.maxIter=15",
-      "params.implicitPrefs=true;params.rank=20;params.regParam=0.1;params.alpha=10;params.maxIter=15",
-      "params.implicitPrefs=true;params.rank=50;params.regParam=0.1;params.alpha=10;params.maxIter=15",
-      "params.implicitPrefs=true;params.rank=20;params.regParam=1.0;params.alpha=40;params.maxIter=15");
+      "params.implicitPrefs=true;params.rank=20;params.regParam=0.1;params.alpha=1.0;params.maxIter=15",
+      "params.implicitPrefs=true;params.rank=20;params.regParam=0.1;params.alpha=10.0;params.maxIter=15",
+      "params.implicitPrefs=true;params.rank=50;params.regParam=0.1;params.alpha=10.0;params.maxIter=15",
+      "params.implicitPrefs=true;params.rank=20;params.regParam=1.0;params.alpha=40.0;params.maxIter=15");
 
   private MovieLensBench() {}
 

@@ -192,7 +192,7 @@ class AlsColdStartAndBiasTest extends SparkTestBase {
       }
     }
     Dataset<Row> plays = spark.createDataFrame(rows, Fixtures.RATINGS);
-    PipelineModel model = fit(plays, "params.implicitPrefs=true", "params.alpha=5", "params.rank=2",
+    PipelineModel model = fit(plays, "params.implicitPrefs=true", "params.alpha=5.0", "params.rank=2",
         "params.maxIter=8", "params.regParam=0.1");
     BiasModel biases = (BiasModel) model.stages()[1];
     assertEquals(0.0, biases.getGlobalMean(), 0.0, "no baseline for implicit preferences");
