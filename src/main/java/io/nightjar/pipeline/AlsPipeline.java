@@ -13,7 +13,11 @@ import org.apache.spark.ml.recommendation.ALS;
 /**
  * The recommender pipeline: index user and item ids (any type, unseen ids to a spare index), fit the baseline
  * biases, let ALS learn the residuals, and add both back together with the baseline standing in where ALS has no
- * factors.
+ * factors. Every scored row also gets its cold-start case in {@link Columns#COLD_START}.
+ *
+ * <p>With {@code params.implicitPrefs: true} (play counts, clicks) the bias stage passes the ratings through
+ * unchanged (mean and biases 0), ALS fits preferences with confidence {@code 1 + alpha * r}, and the prediction is
+ * ALS's preference score; a user or item not seen in training scores 0 (no preference), never NaN.
  */
 final class AlsPipeline {
   /** Params Nightjar sets itself, with what to set in the job spec instead. */
@@ -27,6 +31,15 @@ final class AlsPipeline {
 
   private AlsPipeline() {}
 
+  /**
+   * True when the job asks ALS for implicit preferences ({@code params.implicitPrefs: true}): ratings are then
+   * counts or clicks read as confidence, a bias baseline means nothing, and the bias stage passes them through.
+   */
+  static boolean implicitPrefs(JobSpec spec) {
+    com.fasterxml.jackson.databind.JsonNode value = spec.params().get("implicitPrefs");
+    return value != null && value.asBoolean(false);
+  }
+
   static Pipeline build(JobSpec spec) {
     AlsColumns columns = spec.alsColumns();
     StringIndexer indexer = new StringIndexer()
@@ -39,8 +52,10 @@ final class AlsPipeline {
         .setRatingCol(columns.rating())
         .setBaselineCol(Columns.BASELINE)
         .setResidualCol(Columns.RESIDUAL)
+        .setColdStartCol(Columns.COLD_START)
         .setRegParam(spec.biases().regParam())
-        .setMaxIter(spec.biases().maxIter());
+        .setMaxIter(spec.biases().maxIter())
+        .setPassThrough(implicitPrefs(spec));
     ALS als = EstimatorParams.apply(new ALS(), spec.params(), RESERVED)
         .setUserCol(Columns.USER_INDEX)
         .setItemCol(Columns.ITEM_INDEX)

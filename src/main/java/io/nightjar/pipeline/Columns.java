@@ -6,6 +6,11 @@ public final class Columns {
   public static final String INTERNAL_PREFIX = "__nj_";
   /** The column every pipeline predicts into. */
   public static final String PREDICTION = "prediction";
+  /**
+   * On the ALS pipeline's output (never written by predict): which side was not seen in training, as an int: 0
+   * none (the latent factors scored the row), 1 the user, 2 the item, 3 both (the baseline alone scored it).
+   */
+  public static final String COLD_START = INTERNAL_PREFIX + "cold_start";
 
   static final String USER_INDEX = INTERNAL_PREFIX + "user_idx";
   static final String ITEM_INDEX = INTERNAL_PREFIX + "item_idx";

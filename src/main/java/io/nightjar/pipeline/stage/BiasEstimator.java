@@ -1,12 +1,17 @@
 package io.nightjar.pipeline.stage;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -16,14 +21,24 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Fits the classic rating baseline {@code mean + userBias + itemBias} with regularised biases, by alternating
  * least squares over item then user biases: {@code b_i = sum(r - mean - b_u) / (regParam + n_i)} and likewise for
- * users. The fitted {@link BiasModel} adds the baseline and, at training time, the residual ALS learns from.
+ * users, until no bias moves more than {@code tol} or after {@code maxIter} passes. The fitted {@link BiasModel}
+ * adds the baseline, the cold-start indicator and, at training time, the residual ALS learns from.
  *
- * <p>Expects user and item columns already indexed to numbers (StringIndexer output).
+ * <p>Expects user and item columns already indexed to whole numbers from 0 (StringIndexer output). The fit reads
+ * the data once into a compact cached copy; each half-pass is then one scan with the other side's biases broadcast
+ * (no shuffle, no join), so many passes cost little even on tens of millions of ratings.
+ *
+ * <p>With {@code passThrough} (implicit preferences) nothing is fitted: the mean and every bias are 0 and the
+ * residual is the rating itself, but the seen users and items are recorded so that the cold-start indicator works.
  */
 public class BiasEstimator extends Estimator<BiasModel> implements DefaultParamsWritable {
   private final String uid;
@@ -32,8 +47,11 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
   private final Param<String> ratingCol;
   private final Param<String> baselineCol;
   private final Param<String> residualCol;
+  private final Param<String> coldStartCol;
   private final DoubleParam regParam;
   private final IntParam maxIter;
+  private final DoubleParam tol;
+  private final BooleanParam passThrough;
 
   public BiasEstimator() {
     this(StageIds.random("njBias"));
@@ -47,7 +65,12 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
     baselineCol = new Param<>(this, "baselineCol", "output column for mean + user bias + item bias");
     residualCol = new Param<>(this, "residualCol", "output column for rating - baseline, when ratings are present");
     regParam = new DoubleParam(this, "regParam", "shrinkage of each bias towards zero, in pseudo-ratings (>= 0)");
-    maxIter = new IntParam(this, "maxIter", "alternating passes over item then user biases (>= 1)");
+    maxIter = new IntParam(this, "maxIter", "most alternating passes over item then user biases (>= 1)");
+    coldStartCol = new Param<>(this, "coldStartCol", "output column for the cold-start case: 0 user and item seen "
+        + "in training, 1 user unseen, 2 item unseen, 3 both; empty for none");
+    tol = new DoubleParam(this, "tol", "stop before maxIter once no bias moved more than this in a pass (>= 0)");
+    passThrough = new BooleanParam(this, "passThrough", "fit no baseline: mean and biases are 0 and the residual "
+        + "is the rating itself (for implicit preferences); the seen users and items are still recorded");
     setDefault(userCol, "user");
     setDefault(itemCol, "item");
     setDefault(ratingCol, "rating");
@@ -55,6 +78,9 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
     setDefault(residualCol, "residual");
     setDefault(regParam, 5.0);
     setDefault(maxIter, 3);
+    setDefault(coldStartCol, "");
+    setDefault(tol, 1e-6);
+    setDefault(passThrough, false);
   }
 
   @Override
@@ -80,6 +106,36 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
 
   public Param<String> residualCol() {
     return residualCol;
+  }
+
+  public Param<String> coldStartCol() {
+    return coldStartCol;
+  }
+
+  public DoubleParam tol() {
+    return tol;
+  }
+
+  public BooleanParam passThrough() {
+    return passThrough;
+  }
+
+  public BiasEstimator setColdStartCol(String value) {
+    set(coldStartCol, value);
+    return this;
+  }
+
+  public BiasEstimator setTol(double value) {
+    if (!(value >= 0.0)) {
+      throw new IllegalArgumentException("Cannot set tol to " + value + ": it must be a number >= 0");
+    }
+    set(tol, value);
+    return this;
+  }
+
+  public BiasEstimator setPassThrough(boolean value) {
+    set(passThrough, value);
+    return this;
   }
 
   public DoubleParam regParam() {
@@ -134,43 +190,204 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
   @Override
   public BiasModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    double reg = (Double) getOrDefault(regParam);
-    Dataset<Row> ratings = dataset.select(
-            col(getOrDefault(userCol)).cast("double").as("u"),
-            col(getOrDefault(itemCol)).cast("double").as("i"),
-            col(getOrDefault(ratingCol)).cast("double").as("r"))
-        .cache();
+    String user = getOrDefault(userCol);
+    String item = getOrDefault(itemCol);
+    String rating = getOrDefault(ratingCol);
+    SparkSession spark = dataset.sparkSession();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    // One compact copy of (user, item, rating) as primitive arrays per partition: every pass after it is a scan
+    // with the other side's biases broadcast, and no pass shuffles or joins the rows.
+    JavaRDD<RatingBlock> blocks = dataset.select(col(user), col(item), col(rating).cast("double"))
+        .where(col(user).isNotNull().and(col(item).isNotNull()).and(col(rating).isNotNull()))
+        .toDF().javaRDD()
+        .mapPartitions(rows -> List.of(RatingBlock.of(rows, user, item)).iterator())
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      double mean = ratings.agg(avg("r")).first().getDouble(0);
-      Dataset<Row> userBiases = ratings.select("u").distinct().withColumn("b", lit(0.0));
-      Dataset<Row> itemBiases = null;
-      for (int pass = 0; pass < (Integer) getOrDefault(maxIter); pass++) {
-        itemBiases = shrunkMeans(ratings.join(userBiases, "u"), "i", mean, reg);
-        userBiases = shrunkMeans(ratings.join(itemBiases, "i"), "u", mean, reg);
+      Totals totals = blocks.map(Totals::of).reduce(Totals::merge);
+      if (totals.count == 0) {
+        throw new IllegalArgumentException("Cannot fit biases: the training data has no row with a user, an item "
+            + "and a rating in columns '" + user + "', '" + item + "', '" + rating + "'");
       }
-      BiasModel model = new BiasModel(uid, mean, userBiases, itemBiases);
+      boolean fitted = !(Boolean) getOrDefault(passThrough);
+      double mean = fitted ? totals.sum / totals.count : 0.0;
+      int users = totals.maxUser + 1;
+      int items = totals.maxItem + 1;
+      double[] userBias = new double[users];
+      double[] itemBias = new double[items];
+      long[] userCount = counts(blocks, true, users);
+      long[] itemCount = counts(blocks, false, items);
+      if (fitted) {
+        double reg = (Double) getOrDefault(regParam);
+        int passes = (Integer) getOrDefault(maxIter);
+        for (int pass = 0; pass < passes; pass++) {
+          double change = solve(sc, blocks, false, mean, userBias, itemBias, itemCount, reg);
+          change = Math.max(change, solve(sc, blocks, true, mean, itemBias, userBias, userCount, reg));
+          if (change < (Double) getOrDefault(tol)) {
+            break;
+          }
+        }
+      }
+      BiasModel model = new BiasModel(uid, mean, table(spark, "u", userBias, userCount),
+          table(spark, "i", itemBias, itemCount));
       copyValues(model, extractParamMap());
       model.setParent(this);
       return model;
     } finally {
-      ratings.unpersist();
+      blocks.unpersist(false);
     }
   }
 
+  /** Ratings per user (or item) index. */
+  private static long[] counts(JavaRDD<RatingBlock> blocks, boolean byUser, int size) {
+    return blocks.map(block -> {
+      long[] counts = new long[size];
+      int[] keys = byUser ? block.users : block.items;
+      for (int k = 0; k < block.size; k++) {
+        counts[keys[k]]++;
+      }
+      return counts;
+    }).treeReduce(BiasEstimator::add);
+  }
+
   /**
-   * Per-key regularised mean of {@code r - mean - b} (b being the other side's bias), checkpointed locally so many
-   * passes never build a deep lineage.
+   * One half-pass: each bias on the solved side becomes the regularised mean of {@code r - mean - otherBias}, i.e.
+   * {@code sum(r - mean - b_other) / (regParam + n)}. Updates {@code solved} in place; returns the largest change.
    */
-  private static Dataset<Row> shrunkMeans(Dataset<Row> joined, String key, double mean, double reg) {
-    return joined.groupBy(key)
-        .agg(sum(col("r").minus(mean).minus(col("b"))).divide(count(lit(1)).plus(reg)).as("b"))
-        .localCheckpoint();
+  private static double solve(JavaSparkContext sc, JavaRDD<RatingBlock> blocks, boolean solveUsers, double mean,
+      double[] other, double[] solved, long[] counts, double reg) {
+    Broadcast<double[]> fixed = sc.broadcast(other);
+    int size = solved.length;
+    try {
+      double[] sums = blocks.map(block -> {
+        double[] bias = fixed.value();
+        double[] partial = new double[size];
+        int[] keys = solveUsers ? block.users : block.items;
+        int[] others = solveUsers ? block.items : block.users;
+        for (int k = 0; k < block.size; k++) {
+          partial[keys[k]] += block.ratings[k] - mean - bias[others[k]];
+        }
+        return partial;
+      }).treeReduce(BiasEstimator::add);
+      double change = 0.0;
+      for (int key = 0; key < size; key++) {
+        double value = counts[key] == 0 ? 0.0 : sums[key] / (reg + counts[key]);
+        change = Math.max(change, Math.abs(value - solved[key]));
+        solved[key] = value;
+      }
+      return change;
+    } finally {
+      fixed.destroy();
+    }
+  }
+
+  private static double[] add(double[] a, double[] b) {
+    for (int k = 0; k < a.length; k++) {
+      a[k] += b[k];
+    }
+    return a;
+  }
+
+  private static long[] add(long[] a, long[] b) {
+    for (int k = 0; k < a.length; k++) {
+      a[k] += b[k];
+    }
+    return a;
+  }
+
+  /** The bias table in the saved layout: the index as a double (as StringIndexer emits it) and the bias. */
+  private static Dataset<Row> table(SparkSession spark, String key, double[] bias, long[] counts) {
+    List<Row> rows = new ArrayList<>();
+    for (int index = 0; index < bias.length; index++) {
+      if (counts[index] > 0) {
+        rows.add(RowFactory.create((double) index, bias[index]));
+      }
+    }
+    StructType schema = new StructType()
+        .add(key, DataTypes.DoubleType, false)
+        .add("b", DataTypes.DoubleType, false);
+    return spark.createDataFrame(rows, schema);
+  }
+
+  /** Whole-number index of an id column, checked. */
+  static int index(Row row, int field, String column) {
+    Object value = row.get(field);
+    double number = ((Number) value).doubleValue();
+    if (!(number >= 0 && number < Integer.MAX_VALUE) || number != Math.rint(number)) {
+      throw new IllegalArgumentException("Column '" + column + "' holds " + value + ", which is not an index (a whole "
+          + "number from 0 to " + (Integer.MAX_VALUE - 1) + "); index the ids first (StringIndexer)");
+    }
+    return (int) number;
+  }
+
+  /** A partition's ratings as parallel primitive arrays. */
+  static final class RatingBlock implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final int size;
+    final int[] users;
+    final int[] items;
+    final double[] ratings;
+
+    private RatingBlock(int size, int[] users, int[] items, double[] ratings) {
+      this.size = size;
+      this.users = users;
+      this.items = items;
+      this.ratings = ratings;
+    }
+
+    static RatingBlock of(Iterator<Row> rows, String userColumn, String itemColumn) {
+      int[] users = new int[1024];
+      int[] items = new int[1024];
+      double[] ratings = new double[1024];
+      int size = 0;
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        if (size == users.length) {
+          users = Arrays.copyOf(users, size * 2);
+          items = Arrays.copyOf(items, size * 2);
+          ratings = Arrays.copyOf(ratings, size * 2);
+        }
+        users[size] = index(row, 0, userColumn);
+        items[size] = index(row, 1, itemColumn);
+        ratings[size] = row.getDouble(2);
+        size++;
+      }
+      return new RatingBlock(size, Arrays.copyOf(users, size), Arrays.copyOf(items, size),
+          Arrays.copyOf(ratings, size));
+    }
+  }
+
+  /** Row count, rating sum and the largest indices. */
+  static final class Totals implements Serializable {
+    private static final long serialVersionUID = 1L;
+    long count;
+    double sum;
+    int maxUser = -1;
+    int maxItem = -1;
+
+    static Totals of(RatingBlock block) {
+      Totals totals = new Totals();
+      totals.count = block.size;
+      for (int k = 0; k < block.size; k++) {
+        totals.sum += block.ratings[k];
+        totals.maxUser = Math.max(totals.maxUser, block.users[k]);
+        totals.maxItem = Math.max(totals.maxItem, block.items[k]);
+      }
+      return totals;
+    }
+
+    Totals merge(Totals other) {
+      count += other.count;
+      sum += other.sum;
+      maxUser = Math.max(maxUser, other.maxUser);
+      maxItem = Math.max(maxItem, other.maxItem);
+      return this;
+    }
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
     return BiasModel.outputSchema(schema, getOrDefault(userCol), getOrDefault(itemCol), getOrDefault(ratingCol),
-        getOrDefault(baselineCol), getOrDefault(residualCol), true);
+        getOrDefault(baselineCol), getOrDefault(residualCol), getOrDefault(coldStartCol), true);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
 import org.apache.spark.ml.Model;
@@ -22,7 +23,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The fitted baseline: global mean, one bias per known user and per known item. A user or item never seen in
- * training contributes a bias of zero, so every row gets a finite baseline.
+ * training contributes a bias of zero, so every row gets a finite baseline. When {@code coldStartCol} is set, each
+ * row also gets its cold-start case: 0 user and item seen in training, 1 user unseen, 2 item unseen, 3 both.
  *
  * <p>Persistence: params (the global mean included) in Spark's standard metadata, the bias tables as Parquet under
  * {@code data/users} and {@code data/items}.
@@ -37,6 +39,7 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
   private final Param<String> ratingCol;
   private final Param<String> baselineCol;
   private final Param<String> residualCol;
+  private final Param<String> coldStartCol;
   private final DoubleParam globalMean;
   /** Columns {@code u} (user index) and {@code b} (bias); null until fitted or loaded. */
   private Dataset<Row> userBiases;
@@ -52,6 +55,10 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
     baselineCol = new Param<>(this, "baselineCol", "output column for mean + user bias + item bias");
     residualCol = new Param<>(this, "residualCol", "output column for rating - baseline, when ratings are present");
     globalMean = new DoubleParam(this, "globalMean", "mean rating over the training data");
+    coldStartCol = new Param<>(this, "coldStartCol", "output column for the cold-start case: 0 user and item seen "
+        + "in training, 1 user unseen, 2 item unseen, 3 both; empty for none");
+    // Models saved before the indicator existed load without it and add no column.
+    setDefault(coldStartCol, "");
   }
 
   BiasModel(String uid, double mean, Dataset<Row> userBiases, Dataset<Row> itemBiases) {
@@ -84,6 +91,10 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
 
   public Param<String> residualCol() {
     return residualCol;
+  }
+
+  public Param<String> coldStartCol() {
+    return coldStartCol;
   }
 
   public DoubleParam globalMean() {
@@ -119,11 +130,21 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
         .plus(coalesce(col("__nj_bu"), lit(0.0)))
         .plus(coalesce(col("__nj_bi"), lit(0.0)));
     Dataset<Row> out = joined.withColumn(getOrDefault(baselineCol), baseline);
+    if (!getOrDefault(coldStartCol).isEmpty()) {
+      out = out.withColumn(getOrDefault(coldStartCol), coldStart(col("__nj_bu_key"), col("__nj_bi_key")));
+    }
     if (hasRatings(dataset.schema())) {
       out = out.withColumn(getOrDefault(residualCol),
           col(getOrDefault(ratingCol)).cast("double").minus(col(getOrDefault(baselineCol))));
     }
     return out.drop("__nj_bu_key", "__nj_bu", "__nj_bi_key", "__nj_bi").select(columns(schema));
+  }
+
+  /** 0 when both keys matched a bias, +1 when the user did not, +2 when the item did not. */
+  private static Column coldStart(Column userKey, Column itemKey) {
+    return when(userKey.isNull(), lit(1)).otherwise(lit(0))
+        .plus(when(itemKey.isNull(), lit(2)).otherwise(lit(0)))
+        .cast("int");
   }
 
   private static Column[] columns(StructType schema) {
@@ -137,11 +158,11 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
   @Override
   public StructType transformSchema(StructType schema) {
     return outputSchema(schema, getOrDefault(userCol), getOrDefault(itemCol), getOrDefault(ratingCol),
-        getOrDefault(baselineCol), getOrDefault(residualCol), hasRatings(schema));
+        getOrDefault(baselineCol), getOrDefault(residualCol), getOrDefault(coldStartCol), hasRatings(schema));
   }
 
   static StructType outputSchema(StructType schema, String user, String item, String rating, String baseline,
-      String residual, boolean ratingsRequired) {
+      String residual, String coldStart, boolean ratingsRequired) {
     List<String> names = List.of(schema.fieldNames());
     for (String required : ratingsRequired ? List.of(user, item, rating) : List.of(user, item)) {
       if (!names.contains(required)) {
@@ -149,6 +170,9 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
       }
     }
     StructType out = schema.add(baseline, DataTypes.DoubleType, false);
+    if (!coldStart.isEmpty()) {
+      out = out.add(coldStart, DataTypes.IntegerType, false);
+    }
     return ratingsRequired && names.contains(rating) ? out.add(residual, DataTypes.DoubleType, true) : out;
   }
 
