@@ -74,6 +74,12 @@ final class TrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  %s %.1f%% %s the %s reference%n", evaluation.metric(),
         100 * Math.abs(evaluation.liftOverReference()), evaluation.liftOverReference() >= 0 ? "better than"
             : "worse than", label(evaluation.reference()));
+    Map<String, Long> counts = evaluation.counts();
+    if (counts.containsKey("coldStartRows")) {
+      out.printf("  cold start %d of %d holdout rows (user unseen %d, item unseen %d, both %d)%n",
+          counts.get("coldStartRows"), counts.get("holdoutRows"), counts.get("coldStartUserUnseen"),
+          counts.get("coldStartItemUnseen"), counts.get("coldStartBothUnseen"));
+    }
     GateDecision gate = result.gate();
     if (gate.currentVersion() != null && gate.currentValue() != null) {
       out.printf(Locale.ROOT, "  CURRENT %s: %s %.4f on the same holdout%n", gate.currentVersion(), gate.metric(),

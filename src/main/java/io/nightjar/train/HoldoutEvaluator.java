@@ -7,6 +7,7 @@ import io.nightjar.evaluate.RandomLabelReference;
 import io.nightjar.evaluate.RegressionEvaluation;
 import io.nightjar.evaluate.RegressionHoldout;
 import io.nightjar.evaluate.RegressionMetrics;
+import io.nightjar.pipeline.ColdStartCounts;
 import io.nightjar.pipeline.Columns;
 import io.nightjar.pipeline.ElasticNetPipeline;
 import io.nightjar.spec.JobSpec;
@@ -67,6 +68,13 @@ final class HoldoutEvaluator {
     scores.put(RANDOM_LABEL, regressionScores(holdout.randomLabel()));
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("holdoutRows", regression.model().rows());
+    if (spec.kind() == io.nightjar.spec.ModelKind.ALS) {
+      ColdStartCounts cold = ColdStartCounts.of(scored);
+      counts.put("coldStartRows", cold.coldStart());
+      counts.put("coldStartUserUnseen", cold.userUnseen());
+      counts.put("coldStartItemUnseen", cold.itemUnseen());
+      counts.put("coldStartBothUnseen", cold.bothUnseen());
+    }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("trainingMean", trainingMean);
     details.put("randomLabelSample", holdout.randomLabelSample());

@@ -205,7 +205,9 @@ public final class Trainer {
           report.regression(scored, prepared.label(), holdoutRows, spec.seed());
         }
       } else {
-        report.als(training, prepared.label(), holdoutRows, 0, 0, 0);
+        Map<String, Long> counts = metrics.evaluation().counts();
+        report.als(training, prepared.label(), holdoutRows, counts.getOrDefault("coldStartUserUnseen", 0L),
+            counts.getOrDefault("coldStartItemUnseen", 0L), counts.getOrDefault("coldStartBothUnseen", 0L));
       }
 
       describe(job, "save version " + version);
