@@ -39,6 +39,7 @@ public final class RankingEvaluation {
   private static final String RANK = Columns.INTERNAL_PREFIX + "rank";
   private static final String POS = Columns.INTERNAL_PREFIX + "pos";
   private static final String SEEN = Columns.INTERNAL_PREFIX + "seen";
+  private static final String RATINGS = Columns.INTERNAL_PREFIX + "ratings";
   private static final String SEEN_RANKS = Columns.INTERNAL_PREFIX + "seen_ranks";
 
   private RankingEvaluation() {}
@@ -122,8 +123,8 @@ public final class RankingEvaluation {
     }
     Dataset<Row> pairs = training.select(col(userCol), col(itemCol))
         .where(col(userCol).isNotNull().and(col(itemCol).isNotNull()));
-    Dataset<Row> ranked = pairs.groupBy(col(itemCol)).agg(count(lit(1)).alias("n"))
-        .withColumn(RANK, row_number().over(Window.orderBy(desc("n"), col(itemCol).asc())))
+    Dataset<Row> ranked = pairs.groupBy(col(itemCol)).agg(count(lit(1)).alias(RATINGS))
+        .withColumn(RANK, row_number().over(Window.orderBy(desc(RATINGS), col(itemCol).asc())))
         .select(col(itemCol), col(RANK));
     if (!excludeSeen) {
       Dataset<Row> top = ranked.where(col(RANK).leq(k))

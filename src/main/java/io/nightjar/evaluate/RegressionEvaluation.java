@@ -10,13 +10,13 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.var_pop;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import java.util.ArrayList;
-import java.util.List;
 
-/** Computes the model's and the reference's metrics in one pass over the scored holdout. */
+/** Computes the model's and the references' metrics in one pass over the scored holdout. */
 public final class RegressionEvaluation {
   private RegressionEvaluation() {}
 

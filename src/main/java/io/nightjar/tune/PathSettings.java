@@ -21,8 +21,9 @@ import java.util.Locale;
  * @param standardization as Spark's LinearRegression: penalise the coefficients of the standardised features
  * @param fitIntercept as Spark's LinearRegression
  * @param metric "rmse", "mse" or "r2" (computed from the sufficient statistics; "mae" needs the GridTuner)
- * @param tol coordinate descent stops when no coefficient (of the standardised problem) moves by more than
- *     sqrt(tol); 1e-7 is glmnet's default
+ * @param tol coordinate descent at one regParam stops when no coefficient update changes the objective of the
+ *     standardised problem by more than about tol (C_jj * delta^2 &lt; tol). glmnet's default is 1e-7, but correlated
+ *     features then leave the solution visibly short of the optimum; the default here is 1e-12
  * @param maxIter most coordinate descent sweeps per regParam
  */
 public record PathSettings(int folds, long seed, double[] elasticNetParams, double[] regParams, int nLambda,
@@ -78,11 +79,11 @@ public record PathSettings(int folds, long seed, double[] elasticNetParams, doub
 
   /**
    * glmnet-like defaults: 5 folds, elasticNetParam 0.1, 0.5, 0.9 and 1, a 100-value path, standardization and an
-   * intercept, RMSE, tol 1e-7, 10,000 sweeps.
+   * intercept, RMSE, tol 1e-12, 100,000 sweeps per regParam.
    */
   public static PathSettings defaults(long seed) {
-    return new PathSettings(5, seed, new double[] {0.1, 0.5, 0.9, 1.0}, null, 100, 0.0, true, true, "rmse", 1e-7,
-        10_000);
+    return new PathSettings(5, seed, new double[] {0.1, 0.5, 0.9, 1.0}, null, 100, 0.0, true, true, "rmse", 1e-12,
+        100_000);
   }
 
   public PathSettings withFolds(int k) {

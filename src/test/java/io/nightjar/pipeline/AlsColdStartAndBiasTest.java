@@ -164,7 +164,7 @@ class AlsColdStartAndBiasTest extends SparkTestBase {
     assertEquals(mean, byPair.get("nobody/nothing").getAs("prediction"), 1e-9);
     assertEquals(mean + itemBias, byPair.get("null/m001").getAs("prediction"), 1e-9);
     double known = byPair.get("u001/m001").getAs("prediction");
-    double residual = byPair.get("u001/m001").getAs(Columns.RESIDUAL_PREDICTION);
+    double residual = ((Number) byPair.get("u001/m001").getAs(Columns.RESIDUAL_PREDICTION)).doubleValue();
     assertEquals(mean + userBias + itemBias + residual, known, 1e-9, "seen pair: baseline plus the ALS residual");
     assertEquals(new ColdStartCounts(5, 2, 1, 1), ColdStartCounts.of(scored));
     assertEquals(0, ColdStartCounts.of(model.transform(ratings)).coldStart(), "training rows are all seen");
