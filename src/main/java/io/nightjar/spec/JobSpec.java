@@ -19,6 +19,7 @@ import java.util.Set;
  * @param maxRejectedFraction the share of bad input rows (excluded from training, rejected at scoring) above which
  *     the run fails
  * @param predict batch scoring settings, or null when the job has none
+ * @param recommend top-K recommendation settings (ALS jobs), or null when the job has none
  */
 public record JobSpec(
     String name,
@@ -31,15 +32,23 @@ public record JobSpec(
     BiasSpec biases,
     ModelSpec model,
     double maxRejectedFraction,
-    PredictSpec predict) {
+    PredictSpec predict,
+    RecommendSpec recommend) {
 
   public static final long DEFAULT_SEED = 42L;
   public static final double DEFAULT_MAX_REJECTED_FRACTION = 0.01;
   static final Set<String> KEYS = Set.of("name", "kind", "input", "columns", "params", "seed", "evaluation",
-      "biases", "model", "maxRejectedFraction", "predict");
+      "biases", "model", "maxRejectedFraction", "predict", "recommend");
 
   public JobSpec {
     params = Map.copyOf(params);
+  }
+
+  /** A job without recommend settings. */
+  public JobSpec(String name, ModelKind kind, InputSpec input, ColumnsSpec columns, Map<String, JsonNode> params,
+      long seed, EvaluationSpec evaluation, BiasSpec biases, ModelSpec model, double maxRejectedFraction,
+      PredictSpec predict) {
+    this(name, kind, input, columns, params, seed, evaluation, biases, model, maxRejectedFraction, predict, null);
   }
 
   /** The model store root. */

@@ -15,7 +15,8 @@ import java.util.Set;
 /** Reads a job spec from YAML text, applies {@code --set} overrides, and validates it into a {@link JobSpec}. */
 public final class JobSpecLoader {
   /** Keys whose children are free-form names (estimator params, reader options): a dotted override stops there. */
-  private static final List<String> FREE_FORM_MAPS = List.of("params", "input.options", "predict.input.options");
+  private static final List<String> FREE_FORM_MAPS = List.of("params", "input.options", "predict.input.options",
+      "recommend.users.options");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -138,7 +139,8 @@ public final class JobSpecLoader {
         BiasSpec.read(root.optionalChild("biases", BiasSpec.KEYS)),
         ModelSpec.read(root.requiredChild("model", ModelSpec.KEYS)),
         maxRejectedFraction(root),
-        PredictSpec.read(root.optionalChild("predict", PredictSpec.KEYS)));
+        PredictSpec.read(root.optionalChild("predict", PredictSpec.KEYS)),
+        RecommendSpec.read(root.optionalChild("recommend", RecommendSpec.KEYS)));
   }
 
   private static double maxRejectedFraction(SpecNode root) {
