@@ -1,10 +1,9 @@
 package io.nightjar.recommend;
 
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
 
 import io.nightjar.pipeline.stage.BiasModel;
@@ -63,14 +62,10 @@ public final class TopKRecommender {
     ItemMatrix items = ItemMatrix.of(als.itemFactors().collectAsList(), als.rank(), null);
     Dataset<Row> users = als.userFactors().select(col("id").as(KEY), col("features").as(FACTORS),
         lit(0.0).as(OFFSET));
-    if (seenPairs != null) {
-      Dataset<Row> seen = seenPairs.groupBy(col(seenPairs.columns()[0]).cast("int").as(KEY))
-          .agg(array_sort(collect_set(col(seenPairs.columns()[1]).cast("int"))).as(SEEN));
-      users = users.join(seen, users.col(KEY).equalTo(seen.col(KEY)), "left").drop(seen.col(KEY));
-    } else {
-      users = users.withColumn(SEEN, lit(null).cast("array<int>"));
-    }
-    return score(spark, items, users, k, partitions)
+    Dataset<Row> pairs = seenPairs == null ? null : seenPairs.select(
+        col(seenPairs.columns()[0]).cast("int").as(KEY), col(seenPairs.columns()[1]).cast("int").as(ITEM));
+    int tasks = tasks(spark, partitions);
+    return score(spark, items, withSeen(users, pairs, tasks), k)
         .select(col(KEY).as("user"), col(ITEM).as("item"), col(RANK), col(PREDICTION));
   }
 
@@ -132,23 +127,20 @@ public final class TopKRecommender {
       offset = lit(biases.getGlobalMean()).plus(coalesce(col("__nj_bu"), lit(0.0)));
     }
     users = users.select(col(KEY), col("__nj_idx"), col(FACTORS), offset.as(OFFSET));
+    Dataset<Row> indexed = null;
     if (training != null) {
       Dataset<Row> pairs = training
           .select(key(col(userColumn), userType).as(KEY), key(col(itemColumn), itemType).as("__nj_ikey"))
           .where(col(KEY).isNotNull().and(col("__nj_ikey").isNotNull()));
-      Dataset<Row> indexed = pairs.join(broadcast(itemLabels.withColumnRenamed(KEY, "__nj_ikey")), "__nj_ikey")
-          .select(col(KEY), col("__nj_idx").as("__nj_item_idx"));
-      Dataset<Row> seen = indexed.groupBy(col(KEY)).agg(array_sort(collect_set(col("__nj_item_idx"))).as(SEEN));
-      users = users.join(seen, users.col(KEY).equalTo(seen.col(KEY)), "left").drop(seen.col(KEY));
-    } else {
-      users = users.withColumn(SEEN, lit(null).cast("array<int>"));
+      indexed = pairs.join(broadcast(itemLabels.withColumnRenamed(KEY, "__nj_ikey")), "__nj_ikey")
+          .select(col(KEY), col("__nj_idx").as(ITEM));
     }
-    users = users.cache();
+    users = withSeen(users, indexed, tasks(spark, partitions)).cache();
     long requested = users.count();
     long known = users.where(col("__nj_idx").isNotNull()).count();
     UserCounts counts = new UserCounts(requested, known, requested - known, biases != null, invalid);
 
-    Dataset<Row> scored = score(spark, items, users.select(KEY, FACTORS, OFFSET, SEEN), k, partitions);
+    Dataset<Row> scored = score(spark, items, users.select(KEY, FACTORS, OFFSET, SEEN), k);
     Dataset<Row> named = scored
         .join(broadcast(itemLabels.withColumnRenamed(KEY, "__nj_ikey")), scored.col(ITEM).equalTo(col("__nj_idx")))
         .select(output(col(KEY), userType).as(userColumn), output(col("__nj_ikey"), itemType).as(itemColumn),
@@ -157,18 +149,38 @@ public final class TopKRecommender {
   }
 
   /**
-   * Runs the kernel. {@code users}: (key, factors, offset, seen). Result: (key, item id, rank, prediction), in
-   * {@code partitions} partitions (the default parallelism when 0).
+   * Adds to each user the ids of the items it has seen, unsorted ({@code null} when none), and hash-partitions the
+   * users by key into {@code tasks} partitions. The seen pairs are partitioned the same way before they are grouped,
+   * so the grouping and the join share one shuffle of the pairs.
+   *
+   * @param pairs (key, item id) pairs, or null to leave nothing out
    */
-  static Dataset<Row> score(SparkSession spark, ItemMatrix items, Dataset<Row> users, int k, int partitions) {
-    int tasks = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+  static Dataset<Row> withSeen(Dataset<Row> users, Dataset<Row> pairs, int tasks) {
+    Dataset<Row> byKey = users.repartition(tasks, col(KEY));
+    if (pairs == null) {
+      return byKey.withColumn(SEEN, lit(null).cast("array<int>"));
+    }
+    // collect_list, not collect_set: duplicates do no harm, and the kernel sorts each list itself.
+    Dataset<Row> seen = pairs.repartition(tasks, col(KEY)).groupBy(col(KEY)).agg(collect_list(col(ITEM)).as(SEEN));
+    return byKey.join(seen, byKey.col(KEY).equalTo(seen.col(KEY)), "left").drop(seen.col(KEY));
+  }
+
+  static int tasks(SparkSession spark, int partitions) {
+    return partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+  }
+
+  /**
+   * Runs the kernel, one task per partition of {@code users}: (key, factors, offset, seen). Result: (key, item id,
+   * rank, prediction).
+   */
+  static Dataset<Row> score(SparkSession spark, ItemMatrix items, Dataset<Row> users, int k) {
     Broadcast<ItemMatrix> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(items);
     StructType out = new StructType()
         .add(KEY, users.schema().apply(KEY).dataType(), false)
         .add(ITEM, DataTypes.IntegerType, false)
         .add(RANK, DataTypes.IntegerType, false)
         .add(PREDICTION, DataTypes.DoubleType, false);
-    return users.repartition(tasks).mapPartitions(new BlockScorer(shared, k), Encoders.row(out));
+    return users.mapPartitions(new BlockScorer(shared, k), Encoders.row(out));
   }
 
   /**
