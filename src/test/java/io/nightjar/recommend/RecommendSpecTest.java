@@ -58,6 +58,17 @@ class RecommendSpecTest {
   }
 
   @Test
+  void relativeRecommendPathsResolveAgainstTheDataRoot() {
+    JobSpec spec = JobSpecLoader.load("t", JOB + "recommend: {output: {path: out}, users: {path: lists/u}}\n",
+        List.of());
+    JobSpec resolved = io.nightjar.spec.EnvConfig.load("env", "dataRoot: hdfs:///nj\nmodelRoot: hdfs:///nj\n")
+        .resolve(spec);
+    assertEquals("hdfs:///nj/out", resolved.recommend().outputPath());
+    assertEquals("hdfs:///nj/lists/u", resolved.recommend().users().path());
+    assertEquals(spec.recommend().k(), resolved.recommend().k());
+  }
+
+  @Test
   void badValuesAreSpecErrorsNamingKeyAndValue() {
     for (String[] bad : new String[][] {
         {"k: 0", "recommend.k"}, {"k: -1", "recommend.k"}, {"k: 2.5", "recommend.k"}, {"k: 1001", "recommend.k"},
