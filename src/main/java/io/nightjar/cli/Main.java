@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 /** The one entry point: {@code nightjar train|predict|models ...}, locally and under spark-submit alike. */
 @Command(name = "nightjar", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Nightly batch ML on Apache Spark: train ALS and ElasticNet pipelines, score partitioned batches.",
-    subcommands = {TrainCommand.class, PredictCommand.class, ModelsCommand.class},
+    subcommands = {TrainCommand.class, PredictCommand.class, RecommendCommand.class, ModelsCommand.class},
     footer = {"", "Exit codes: 0 success, 1 internal error, 2 usage or job spec error, 3 input data error,"
         + " 4 model error, 5 the new model failed the quality gate (saved, not published), 6 another run holds the lock."})
 public final class Main implements Runnable {

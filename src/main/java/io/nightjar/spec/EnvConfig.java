@@ -83,7 +83,13 @@ public record EnvConfig(String source, String master, Map<String, String> sparkC
     return spec.withPaths(resolve(spec.input(), dataRoot),
         new ModelSpec(resolve(spec.modelStore(), modelRoot), spec.model().keep(),
             spec.model().onSparkVersionMismatch()),
-        predict);
+        predict, resolve(spec.recommend(), dataRoot));
+  }
+
+  private static RecommendSpec resolve(RecommendSpec recommend, String root) {
+    return recommend == null ? null : new RecommendSpec(resolve(recommend.outputPath(), root), recommend.k(),
+        recommend.excludeSeen(), recommend.users() == null ? null : resolve(recommend.users(), root),
+        recommend.usersColumn(), recommend.partition(), recommend.maxFilesPerPartition());
   }
 
   private static InputSpec resolve(InputSpec input, String root) {

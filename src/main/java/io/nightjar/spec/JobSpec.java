@@ -22,6 +22,7 @@ import java.util.Set;
  * @param family elasticnet only: gaussian (LinearRegression), binomial (LogisticRegression) or auto (detected)
  * @param tuning how params are tuned before the final fit, or null to use {@code params} as given
  * @param gate when a new version may become CURRENT
+ * @param recommend top-K recommendation settings (ALS jobs), or null when the job has none
  */
 public record JobSpec(
     String name,
@@ -37,12 +38,13 @@ public record JobSpec(
     PredictSpec predict,
     Family family,
     TuningSpec tuning,
-    GateSpec gate) {
+    GateSpec gate,
+    RecommendSpec recommend) {
 
   public static final long DEFAULT_SEED = 42L;
   public static final double DEFAULT_MAX_REJECTED_FRACTION = 0.01;
   static final Set<String> KEYS = Set.of("name", "kind", "input", "columns", "params", "seed", "evaluation",
-      "biases", "model", "maxRejectedFraction", "predict", "family", "tuning", "gate");
+      "biases", "model", "maxRejectedFraction", "predict", "family", "tuning", "gate", "recommend");
 
   public JobSpec {
     params = Map.copyOf(params);
@@ -50,8 +52,14 @@ public record JobSpec(
 
   /** The same job with other training input and model store (paths resolved against an environment's roots). */
   public JobSpec withPaths(InputSpec newInput, ModelSpec newModel, PredictSpec newPredict) {
+    return withPaths(newInput, newModel, newPredict, recommend);
+  }
+
+  /** The same job with other paths, recommend settings included. */
+  public JobSpec withPaths(InputSpec newInput, ModelSpec newModel, PredictSpec newPredict,
+      RecommendSpec newRecommend) {
     return new JobSpec(name, kind, newInput, columns, params, seed, evaluation, biases, newModel, maxRejectedFraction,
-        newPredict, family, tuning, gate);
+        newPredict, family, tuning, gate, newRecommend);
   }
 
   /** The model store root. */

@@ -16,7 +16,7 @@ import java.util.Set;
 public final class JobSpecLoader {
   /** Keys whose children are free-form names (estimator params, reader options): a dotted override stops there. */
   private static final List<String> FREE_FORM_MAPS = List.of("params", "input.options", "predict.input.options",
-      "tuning.grid");
+      "tuning.grid", "recommend.users.options");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -142,7 +142,8 @@ public final class JobSpecLoader {
         PredictSpec.read(root.optionalChild("predict", PredictSpec.KEYS)),
         Family.read(root, kind),
         TuningSpec.read(root.optionalChild("tuning", TuningSpec.KEYS), root.optionalLong("seed", JobSpec.DEFAULT_SEED)),
-        GateSpec.read(root.optionalChild("gate", GateSpec.KEYS)));
+        GateSpec.read(root.optionalChild("gate", GateSpec.KEYS)),
+        RecommendSpec.read(root.optionalChild("recommend", RecommendSpec.KEYS)));
   }
 
   private static double maxRejectedFraction(SpecNode root) {
