@@ -26,7 +26,7 @@ record CurrentModel(Optional<String> version, Optional<Double> value, String pro
   private static final Logger LOG = LoggerFactory.getLogger(CurrentModel.class);
 
   static CurrentModel score(ModelStore store, JobSpec spec, Optional<ManifestSignature> signer, String sparkVersion,
-      HoldoutEvaluator evaluator, Dataset<Row> holdout) {
+      HoldoutEvaluator evaluator, Dataset<Row> training, Dataset<Row> holdout) {
     Optional<String> version = store.current();
     if (version.isEmpty()) {
       return new CurrentModel(version, Optional.empty(), null);
@@ -37,7 +37,7 @@ record CurrentModel(Optional<String> version, Optional<Double> value, String pro
         return new CurrentModel(version, Optional.empty(), "it is a " + manifest.kind() + " model");
       }
       PipelineModel model = PipelineModel.load(store.pipelineDir(version.get()).toString());
-      return new CurrentModel(version, Optional.of(evaluator.primary(model, holdout)), null);
+      return new CurrentModel(version, Optional.of(evaluator.primary(model, training, holdout)), null);
     } catch (RuntimeException e) {
       String problem = Redaction.text(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
       LOG.warn("CURRENT {} of {} could not be scored on the holdout: {}", version.get(), spec.name(), problem);

@@ -40,10 +40,19 @@ final class HoldoutEvaluator {
 
   /** The primary metric tuning optimises and the gate compares. */
   String metric() {
+    if (implicit()) {
+      return "precisionAtK";
+    }
     if (spec.tuning() != null && spec.tuning().metric() != null) {
       return spec.tuning().metric();
     }
     return binomial ? "auc" : "rmse";
+  }
+
+  /** Implicit-feedback ALS predicts preferences, not ratings: it is judged by its ranking against popularity. */
+  private boolean implicit() {
+    com.fasterxml.jackson.databind.JsonNode value = spec.params().get("implicitPrefs");
+    return spec.kind() == io.nightjar.spec.ModelKind.ALS && value != null && value.asBoolean(false);
   }
 
   /**
@@ -52,11 +61,14 @@ final class HoldoutEvaluator {
    * @param scoredHoldout the holdout rows the fitted pipeline transformed
    * @param trainingMean the training label mean (for a binary label, the training positive rate)
    */
-  Result evaluate(Dataset<Row> scoredHoldout, Dataset<Row> training, double trainingMean) {
-    return binomial ? binary(scoredHoldout, trainingMean) : regression(scoredHoldout, training, trainingMean);
+  Result evaluate(PipelineModel model, Dataset<Row> scoredHoldout, Dataset<Row> training, Dataset<Row> holdout,
+      double trainingMean) {
+    return binomial ? binary(scoredHoldout, trainingMean)
+        : regression(model, scoredHoldout, training, holdout, trainingMean);
   }
 
-  private Result regression(Dataset<Row> scored, Dataset<Row> training, double trainingMean) {
+  private Result regression(PipelineModel model, Dataset<Row> scored, Dataset<Row> training, Dataset<Row> holdout,
+      double trainingMean) {
     RegressionHoldout holdout;
     try (RandomLabelReference random = RandomLabelReference.fromTraining(training, label, spec.seed())) {
       holdout = RegressionEvaluation.evaluate(scored, label, Columns.PREDICTION, trainingMean, random);
@@ -74,13 +86,17 @@ final class HoldoutEvaluator {
       counts.put("coldStartUserUnseen", cold.userUnseen());
       counts.put("coldStartItemUnseen", cold.itemUnseen());
       counts.put("coldStartBothUnseen", cold.bothUnseen());
+      int k = spec.evaluation().rankingK();
+      scores.get(ModelEvaluation.MODEL).putAll(RankingCheck.model(model, spec.alsColumns(), training, holdout, k));
+      scores.put(RankingCheck.POPULARITY, RankingCheck.popularity(spec.alsColumns(), training, holdout, k));
     }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("trainingMean", trainingMean);
     details.put("randomLabelSample", holdout.randomLabelSample());
+    details.put("rankingK", spec.evaluation().rankingK());
     String metric = metric();
-    return new Result(new ModelEvaluation(metric, TuningSpec.biggerIsBetter(metric), TRAINING_MEAN, scores, counts,
-        details), regression, null);
+    return new Result(new ModelEvaluation(metric, TuningSpec.biggerIsBetter(metric),
+        implicit() ? RankingCheck.POPULARITY : TRAINING_MEAN, scores, counts, details), regression, null);
   }
 
   private Result binary(Dataset<Row> scored, double positiveRate) {
@@ -104,7 +120,11 @@ final class HoldoutEvaluator {
   }
 
   /** The model's primary metric on the holdout: used to score CURRENT on tonight's holdout. */
-  double primary(PipelineModel model, Dataset<Row> holdout) {
+  double primary(PipelineModel model, Dataset<Row> training, Dataset<Row> holdout) {
+    if (implicit()) {
+      return RankingCheck.model(model, spec.alsColumns(), training, holdout, spec.evaluation().rankingK())
+          .get("precisionAtK");
+    }
     return ParamTuning.score(metric(), label).score(model.transform(holdout));
   }
 

@@ -157,12 +157,13 @@ public final class Trainer {
       describe(job, "evaluate on holdout");
       Dataset<Row> scored = model.transform(evaluation).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-      HoldoutEvaluator.Result metrics = evaluator.evaluate(scored, training, trainingMean);
+      HoldoutEvaluator.Result metrics = evaluator.evaluate(model, scored, training, evaluation, trainingMean);
       LOG.info("{}: holdout {} {} against {} for the {} reference", spec.name(), metrics.evaluation().metric(),
           metrics.evaluation().modelValue(), metrics.evaluation().referenceValue(), metrics.evaluation().reference());
 
       describe(job, "score CURRENT on the same holdout");
-      CurrentModel current = CurrentModel.score(store, spec, signer, spark.version(), evaluator, evaluation);
+      CurrentModel current = CurrentModel.score(store, spec, signer, spark.version(), evaluator, training,
+          evaluation);
       GateDecision gate = QualityGate.decide(spec.gate(), metrics.evaluation(), current.version(), current.value(),
           current.problem(), force);
       LOG.info("{}: {}", spec.name(), gate.summary());
