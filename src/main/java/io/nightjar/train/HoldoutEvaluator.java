@@ -69,15 +69,15 @@ final class HoldoutEvaluator {
 
   private Result regression(PipelineModel model, Dataset<Row> scored, Dataset<Row> training, Dataset<Row> holdout,
       double trainingMean) {
-    RegressionHoldout holdout;
+    RegressionHoldout result;
     try (RandomLabelReference random = RandomLabelReference.fromTraining(training, label, spec.seed())) {
-      holdout = RegressionEvaluation.evaluate(scored, label, Columns.PREDICTION, trainingMean, random);
+      result = RegressionEvaluation.evaluate(scored, label, Columns.PREDICTION, trainingMean, random);
     }
-    HoldoutEvaluation regression = holdout.evaluation();
+    HoldoutEvaluation regression = result.evaluation();
     Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
     scores.put(ModelEvaluation.MODEL, regressionScores(regression.model()));
     scores.put(TRAINING_MEAN, regressionScores(regression.trainingMean()));
-    scores.put(RANDOM_LABEL, regressionScores(holdout.randomLabel()));
+    scores.put(RANDOM_LABEL, regressionScores(result.randomLabel()));
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("holdoutRows", regression.model().rows());
     if (spec.kind() == io.nightjar.spec.ModelKind.ALS) {
@@ -92,7 +92,7 @@ final class HoldoutEvaluator {
     }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("trainingMean", trainingMean);
-    details.put("randomLabelSample", holdout.randomLabelSample());
+    details.put("randomLabelSample", result.randomLabelSample());
     details.put("rankingK", spec.evaluation().rankingK());
     String metric = metric();
     return new Result(new ModelEvaluation(metric, TuningSpec.biggerIsBetter(metric),
