@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -41,10 +42,12 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  * scripts/benchmark.sh PredictBench [ROWS ...] [--reps=N] [--als=ROWS] [--files-per-partition=N] [--profile]
+ *     [--decompose]
  * </pre>
  *
  * <p>Defaults: one size of 1,000,000 rows, 2 repetitions, no ALS. {@code --profile} prints the Spark jobs of the last
- * Nightjar run with their wall time, by the phase label each job carries.
+ * Nightjar run with their wall time, by the phase label each job carries. {@code --decompose} times single passes
+ * over the batch (floor; floor plus reject rules and observed metrics; the model's transform) to show what costs.
  */
 public final class PredictBench {
   private static final long SEED = 7;
@@ -57,7 +60,12 @@ public final class PredictBench {
     long alsRows = 0;
     Integer filesPerPartition = null;
     boolean profile = false;
+    boolean decompose = false;
     for (String arg : args) {
+      if (arg.equals("--decompose")) {
+        decompose = true;
+        continue;
+      }
       if (arg.startsWith("--reps=")) {
         reps = Integer.parseInt(arg.substring(7));
       } else if (arg.startsWith("--als=")) {
@@ -85,6 +93,9 @@ public final class PredictBench {
         Path batch = TabularBatches.ensure(spark, bench.resolve("tabular-" + rows), rows, SEED);
         JobSpec job = predictJob(tabular, batch, bench.resolve("out/predict-" + rows), filesPerPartition);
         perRow.put(rows, compare(spark, "elasticnet " + rows, rows, batch, job, reps, profile ? profiler : null));
+        if (decompose) {
+          decompose(spark, "elasticnet " + rows, batch, tabular, reps);
+        }
       }
       if (perRow.size() > 1) {
         long small = Collections.min(perRow.keySet());
@@ -103,6 +114,9 @@ public final class PredictBench {
         Path pairs = alsPairs(spark, bench, alsRows);
         JobSpec job = predictJob(als, pairs, bench.resolve("out/als-" + alsRows), filesPerPartition);
         compare(spark, "als pairs " + alsRows, alsRows, pairs, job, reps, profile ? profiler : null);
+        if (decompose) {
+          decompose(spark, "als pairs " + alsRows, pairs, als, reps);
+        }
       }
     } finally {
       spark.stop();
@@ -158,6 +172,67 @@ public final class PredictBench {
       profiler.print(label);
     }
     return new double[] {f, n};
+  }
+
+  /**
+   * Where the time over the floor goes, each variant a single read-and-write pass of the same batch: the floor; the
+   * floor plus the reject rules and the observed metrics; the model's transform without them.
+   */
+  private static void decompose(SparkSession spark, String label, Path batch, JobSpec trained, int reps) {
+    String version;
+    try {
+      version = Files.readString(Path.of(trained.modelStore()).resolve("CURRENT")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PipelineModel model = PipelineModel.load(Path.of(trained.modelStore()).resolve(version).resolve("pipeline")
+        .toString());
+    Path out = BenchSupport.benchDir().resolve("out/decompose");
+    List<Double> floor = new ArrayList<>();
+    List<Double> rules = new ArrayList<>();
+    List<Double> transform = new ArrayList<>();
+    for (int rep = 0; rep < reps; rep++) {
+      BenchSupport.deleteTree(out);
+      floor.add(time(() -> {
+        spark.read().parquet(batch.toString()).write().partitionBy("ds").parquet(out.toString());
+        return null;
+      }));
+      BenchSupport.deleteTree(out);
+      rules.add(time(() -> {
+        Dataset<Row> data = spark.read().parquet(batch.toString());
+        io.nightjar.contract.RowRules rowRules = new io.nightjar.contract.RowRules();
+        for (var field : data.schema().fields()) {
+          if (field.dataType() instanceof org.apache.spark.sql.types.NumericType) {
+            rowRules.rejectInfinite(field.name());
+          } else if (!field.name().equals("ds")) {
+            rowRules.requirePresent(field.name());
+          }
+        }
+        org.apache.spark.sql.Observation seen = new org.apache.spark.sql.Observation("decompose-" + System.nanoTime());
+        data.withColumn("reason", rowRules.reason()).where(col("reason").isNull()).drop("reason")
+            .observe(seen, org.apache.spark.sql.functions.count(lit(1)).as("rows"))
+            .write().partitionBy("ds").parquet(out.toString());
+        return null;
+      }));
+      BenchSupport.deleteTree(out);
+      transform.add(time(() -> {
+        Dataset<Row> data = spark.read().parquet(batch.toString());
+        List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+        for (String name : data.columns()) {
+          cols.add(col(name));
+        }
+        cols.add(col("prediction"));
+        model.transform(data).select(cols.toArray(org.apache.spark.sql.Column[]::new)).write().partitionBy("ds")
+            .parquet(out.toString());
+        return null;
+      }));
+      System.out.printf(Locale.ROOT, "  %s decompose rep %d: floor %.2f s, +rules+observe %.2f s, model transform "
+          + "%.2f s%n", label, rep + 1, floor.get(rep), rules.get(rep), transform.get(rep));
+    }
+    System.out.println(BenchSupport.ratio(label + " floor + reject rules + observe", median(rules), median(floor),
+        "s"));
+    System.out.println(BenchSupport.ratio(label + " floor + model transform", median(transform), median(floor),
+        "s"));
   }
 
   private static double time(Supplier<Void> work) {
