@@ -1,10 +1,14 @@
 package io.nightjar.predict;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.nightjar.contract.ContractCheck;
 import io.nightjar.contract.RowRules;
@@ -36,11 +40,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +90,8 @@ public final class Predictor {
     Instant started = Instant.now();
     String runId = started.toString().replace(":", "").replace("-", "") + "-"
         + UUID.randomUUID().toString().substring(0, 8);
+    PhaseTimer timer = new PhaseTimer();
+    timer.start("verify model");
     ModelStore store = ModelStore.open(spec.modelStore(), HadoopPaths.conf(spark));
     String version = store.resolve(requestedVersion);
     Manifest manifest = ModelVerifier.verify(store, version, signer, spec.model(), spark.version());
@@ -90,11 +99,14 @@ public final class Predictor {
       throw new ModelException(String.format("model version %s in %s is a %s model, but job '%s' is of kind %s",
           version, store.root(), manifest.kind(), spec.name(), spec.kind().specName()));
     }
+    timer.start("list partitions and lock");
     List<String> dates = BatchReader.partitionsToScore(spark, settings.input(), settings.partition(), runDate);
     OutputLayout out = new OutputLayout(settings.outputPath(), settings.partition(), HadoopPaths.conf(spark));
     try (RunLock lock = RunLock.acquire(out.root(), settings.partition(), dates, runId, HadoopPaths.conf(spark))) {
       describe(spec, "load model " + version);
+      timer.start("load model");
       PipelineModel model = load(store.pipelineDir(version));
+      timer.start("read batch and check contract");
       BatchReader.BatchInput batch = BatchReader.read(spark, settings.input(), settings.partition(), dates);
       if (batch.data() != null) {
         // Checked before anything under the output changes: a batch of the wrong shape leaves it as it was.
@@ -108,7 +120,7 @@ public final class Predictor {
       if (!removed.isEmpty()) {
         LOG.warn("removed what an earlier, unfinished run left: {}", removed);
       }
-      RunReport report = score(spec, model, manifest, version, batch, dates, out, lock, runId, started);
+      RunReport report = score(spec, model, manifest, version, batch, dates, out, lock, runId, started, timer);
       lock.verifyHeld();
       out.writeReport(report);
       for (RunReport.PartitionReport partition : report.partitions()) {
@@ -118,6 +130,7 @@ public final class Predictor {
         marker.put("rowsRead", partition.rowsRead());
         marker.put("rowsScored", partition.rowsScored());
         marker.put("rowsRejected", partition.rowsRejected());
+        marker.put("filesWritten", partition.filesWritten());
         marker.put("finishedAt", report.finishedAt());
         out.writeMarker(partition.value(), marker);
       }
@@ -127,63 +140,161 @@ public final class Predictor {
 
   private RunReport score(JobSpec spec, PipelineModel model, Manifest manifest, String version,
       BatchReader.BatchInput batch, List<String> dates, OutputLayout out, RunLock lock, String runId,
-      Instant started) {
-    String partition = spec.predict().partition();
+      Instant started, PhaseTimer timer) {
+    PredictSpec settings = spec.predict();
+    String partition = settings.partition();
     out.clearPartitions(batch.empty(), true);
     out.clearPartitions(batch.withData(), false);
     Map<String, Long> read = new TreeMap<>();
-    Map<String, Long> scored = new TreeMap<>();
+    Map<String, WrittenFiles.Counts> scored = new TreeMap<>();
     Map<String, Map<String, Long>> rejected = new TreeMap<>();
     if (batch.data() != null) {
-      Dataset<Row> data = batch.data();
-      Dataset<Row> tagged = data.withColumn(RowRules.REJECT_REASON, RejectRules.of(spec, manifest).reason());
-
-      describe(spec, "write rejected rows");
-      PartitionedWriter.write(tagged.where(col(RowRules.REJECT_REASON).isNotNull()),
-          out.rejectedRoot().toString(), partition);
-      read.putAll(countByPartition(data, partition));
-      rejected.putAll(countRejected(out, partition, batch.withData()));
-      long rowsRead = read.values().stream().mapToLong(Long::longValue).sum();
-      long rowsRejected = total(rejected);
-      if (rowsRead > 0 && (double) rowsRejected / rowsRead > spec.maxRejectedFraction()) {
-        throw new InputDataException(String.format(
-            "%d of %d batch rows cannot be scored (%s), more than maxRejectedFraction %s allows; nothing was scored."
-                + " The rejected rows are under %s for inspection", rowsRejected, rowsRead, byReason(rejected),
-            spec.maxRejectedFraction(), Redaction.path(out.rejectedRoot().toString())));
+      Path staging = out.staging(runId);
+      try {
+        scoreStaged(spec, model, manifest, version, batch, out, staging, lock, timer, read, scored, rejected);
+        // Nothing is published before every check above has passed.
+        timer.start("publish");
+        lock.verifyHeld();
+        out.publish(staging, batch.withData());
+      } finally {
+        out.removeStaging(staging);
       }
-
-      describe(spec, "score and write");
-      List<Column> output = new ArrayList<>();
-      for (String name : data.columns()) {
-        output.add(col("`" + name + "`"));
-      }
-      output.add(col(Columns.PREDICTION).cast("double").as(Columns.PREDICTION));
-      output.add(lit(version).as(MODEL_VERSION));
-      Dataset<Row> valid = tagged.where(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON);
-      lock.verifyHeld();
-      PartitionedWriter.write(model.transform(valid).select(output.toArray(Column[]::new)), out.root().toString(),
-          partition);
-      scored.putAll(countScored(out, partition, batch.withData()));
     }
     List<RunReport.PartitionReport> partitions = new ArrayList<>();
     for (String date : dates) {
       long in = read.getOrDefault(date, 0L);
-      long ok = scored.getOrDefault(date, 0L);
+      WrittenFiles.Counts ok = scored.getOrDefault(date, WrittenFiles.Counts.NONE);
       Map<String, Long> bad = rejected.getOrDefault(date, Map.of());
       long badRows = bad.values().stream().mapToLong(Long::longValue).sum();
-      if (in != ok + badRows) {
-        throw new IllegalStateException(String.format("partition %s=%s: read %d rows but wrote %d scored and %d "
-            + "rejected; the output is incomplete, rerun the date", partition, date, in, ok, badRows));
-      }
-      partitions.add(new RunReport.PartitionReport(date, in, ok, badRows, bad));
+      partitions.add(new RunReport.PartitionReport(date, in, ok.rows(), badRows, bad, ok.files()));
     }
+    timer.stop();
     Instant finished = Instant.now();
     return new RunReport(runId, spec.name(), version, LockHolder.thisProcess(runId).host(), started.toString(),
         finished.toString(), finished.toEpochMilli() - started.toEpochMilli(), partitions,
         partitions.stream().mapToLong(RunReport.PartitionReport::rowsRead).sum(),
         partitions.stream().mapToLong(RunReport.PartitionReport::rowsScored).sum(),
         partitions.stream().mapToLong(RunReport.PartitionReport::rowsRejected).sum(),
-        byReason(rejected), Redaction.path(out.rejectedRoot().toString()));
+        byReason(rejected), Redaction.path(out.rejectedRoot().toString()), timer.millis());
+  }
+
+  /**
+   * One pass over the batch: reject rules, scoring and the write of the scores to {@code staging}, with the count of
+   * scored and non-finite scores observed on the way. Rows read and scored are then counted from Parquet footers
+   * (input and written files) without reading data; only when they differ is the batch read again, to write the
+   * rejected rows. Fills {@code read}, {@code scored} and {@code rejected}, and fails unless every row is accounted
+   * for, every score is finite and the rejected share is allowed.
+   */
+  private void scoreStaged(JobSpec spec, PipelineModel model, Manifest manifest, String version,
+      BatchReader.BatchInput batch, OutputLayout out, Path staging, RunLock lock, PhaseTimer timer,
+      Map<String, Long> read, Map<String, WrittenFiles.Counts> scored, Map<String, Map<String, Long>> rejected) {
+    PredictSpec settings = spec.predict();
+    String partition = settings.partition();
+    Configuration conf = HadoopPaths.conf(spark);
+    Dataset<Row> data = batch.data();
+    Dataset<Row> tagged = data.withColumn(RowRules.REJECT_REASON, RejectRules.of(spec, manifest).reason());
+
+    timer.start("score and write");
+    describe(spec, "score and write");
+    List<Column> output = new ArrayList<>();
+    for (String name : data.columns()) {
+      output.add(col(quote(name)));
+    }
+    output.add(col(Columns.PREDICTION).cast("double").as(Columns.PREDICTION));
+    output.add(lit(version).as(MODEL_VERSION));
+    Dataset<Row> valid = tagged.where(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON);
+    Dataset<Row> scores = model.transform(valid).select(output.toArray(Column[]::new));
+    if (settings.filesPerPartition() > 0) {
+      scores = spread(scores, manifest, partition, settings.filesPerPartition(), batch.withData().size());
+    }
+    Column p = col(Columns.PREDICTION);
+    Column notFinite = p.isNull().or(isnan(p)).or(p.equalTo(Double.POSITIVE_INFINITY))
+        .or(p.equalTo(Double.NEGATIVE_INFINITY));
+    // Observed in the write's own (final) stage: exact, and no extra pass.
+    Observation observation = new Observation("nightjar-scores-" + UUID.randomUUID());
+    scores = scores.observe(observation, count(lit(1)).as("rows"),
+        coalesce(sum(when(notFinite, 1L).otherwise(0L)), lit(0L)).as("notFinite"));
+    lock.verifyHeld();
+    scores.write().mode(SaveMode.ErrorIfExists).partitionBy(partition).parquet(staging.toString());
+    Map<String, Object> metrics = observed(observation);
+
+    timer.start("count rows from footers");
+    scored.putAll(WrittenFiles.underRoot(staging, partition, conf));
+    read.putAll(rowsRead(batch, settings, partition, conf));
+    long notFiniteScores = ((Number) metrics.get("notFinite")).longValue();
+    if (notFiniteScores > 0) {
+      throw new IllegalStateException(String.format("%d scores are not finite; nothing was published. This is a bug,"
+          + " please report it with the job spec", notFiniteScores));
+    }
+    long observedRows = ((Number) metrics.get("rows")).longValue();
+    long writtenRows = scored.values().stream().mapToLong(WrittenFiles.Counts::rows).sum();
+    if (observedRows != writtenRows) {
+      throw new IllegalStateException(String.format("%d rows were scored but the files written hold %d; nothing was "
+          + "published, rerun the dates", observedRows, writtenRows));
+    }
+    long rowsRead = read.values().stream().mapToLong(Long::longValue).sum();
+    if (rowsRead != writtenRows) {
+      // Some rows were not scored: a second pass writes them with their reasons.
+      timer.start("write rejected rows");
+      describe(spec, "write rejected rows");
+      PartitionedWriter.write(tagged.where(col(RowRules.REJECT_REASON).isNotNull()),
+          out.rejectedRoot().toString(), partition);
+      timer.start("count rejected rows");
+      rejected.putAll(countRejected(out, partition, batch.withData()));
+    }
+    long rowsRejected = total(rejected);
+    if (rowsRead > 0 && (double) rowsRejected / rowsRead > spec.maxRejectedFraction()) {
+      throw new InputDataException(String.format(
+          "%d of %d batch rows cannot be scored (%s), more than maxRejectedFraction %s allows; nothing was scored."
+              + " The rejected rows are under %s for inspection", rowsRejected, rowsRead, byReason(rejected),
+          spec.maxRejectedFraction(), Redaction.path(out.rejectedRoot().toString())));
+    }
+    for (String date : batch.withData()) {
+      long in = read.getOrDefault(date, 0L);
+      long ok = scored.getOrDefault(date, WrittenFiles.Counts.NONE).rows();
+      long bad = rejected.getOrDefault(date, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+      if (in != ok + bad) {
+        throw new IllegalStateException(String.format("partition %s=%s: read %d rows but wrote %d scored and %d "
+            + "rejected; nothing was published, rerun the date", partition, date, in, ok, bad));
+      }
+    }
+  }
+
+  /**
+   * Shuffles the scores so each partition value is written by at most {@code files} tasks, hence in at most that
+   * many files: rows are keyed by (partition value, a hash of the row's scored columns modulo {@code files}).
+   */
+  private static Dataset<Row> spread(Dataset<Row> scores, Manifest manifest, String partition, int files,
+      int values) {
+    List<Column> hashed = new ArrayList<>();
+    hashed.add(col(Columns.PREDICTION));
+    if (manifest.contract() != null) {
+      manifest.contract().columns().forEach(c -> hashed.add(col(quote(c.name()))));
+    }
+    Column salt = pmod(xxhash64(hashed.toArray(Column[]::new)), lit((long) files));
+    int tasks = (int) Math.max(1, Math.min(100_000L, (long) files * values));
+    return scores.repartition(tasks, col(partition), salt);
+  }
+
+  /**
+   * Rows read per partition value. For Parquet, the row counts in the footers of the files Spark read, so no pass over
+   * the data; for text formats, a count of the partition column.
+   */
+  private Map<String, Long> rowsRead(BatchReader.BatchInput batch, PredictSpec settings, String partition,
+      Configuration conf) {
+    Map<String, Long> counts = new TreeMap<>();
+    if ("parquet".equals(settings.input().format())) {
+      List<Path> files = new ArrayList<>();
+      for (String file : batch.data().inputFiles()) {
+        files.add(new Path(file));
+      }
+      WrittenFiles.ofFiles(files, partition, conf).forEach((value, c) -> counts.put(value, c.rows()));
+      return counts;
+    }
+    for (Row row : batch.data().groupBy(partition).count().collectAsList()) {
+      counts.put(row.getString(0), row.getLong(1));
+    }
+    return counts;
   }
 
   private void describe(JobSpec spec, String phase) {
@@ -208,36 +319,11 @@ public final class Predictor {
     }
   }
 
-  private static Map<String, Long> countByPartition(Dataset<Row> data, String partition) {
-    Map<String, Long> counts = new TreeMap<>();
-    for (Row row : data.groupBy(partition).count().collectAsList()) {
-      counts.put(row.getString(0), row.getLong(1));
-    }
-    return counts;
-  }
-
   private Map<String, Map<String, Long>> countRejected(OutputLayout out, String partition, List<String> dates) {
     Map<String, Map<String, Long>> counts = new TreeMap<>();
     for (Row row : readWritten(out.rejectedRoot(), partition, dates)
         .groupBy(col(partition).cast("string"), col(RowRules.REJECT_REASON)).count().collectAsList()) {
       counts.computeIfAbsent(row.getString(0), k -> new TreeMap<>()).put(row.getString(1), row.getLong(2));
-    }
-    return counts;
-  }
-
-  /** Scored rows per partition, read back from the output; fails if any written prediction is not finite. */
-  private Map<String, Long> countScored(OutputLayout out, String partition, List<String> dates) {
-    Map<String, Long> counts = new TreeMap<>();
-    Column p = col(Columns.PREDICTION);
-    Column bad = p.isNull().or(isnan(p)).or(p.equalTo(Double.POSITIVE_INFINITY))
-        .or(p.equalTo(Double.NEGATIVE_INFINITY));
-    for (Row row : readWritten(out.root(), partition, dates).groupBy(col(partition).cast("string"))
-        .agg(org.apache.spark.sql.functions.count(lit(1)), sum(when(bad, 1).otherwise(0))).collectAsList()) {
-      if (row.getLong(2) > 0) {
-        throw new IllegalStateException(String.format("%d scores written to %s=%s are not finite; this is a bug, "
-            + "please report it with the job spec", row.getLong(2), partition, row.getString(0)));
-      }
-      counts.put(row.getString(0), row.getLong(1));
     }
     return counts;
   }
@@ -256,6 +342,19 @@ public final class Predictor {
           .withColumn(Columns.PREDICTION, lit(null).cast("double"));
     }
     return spark.read().option("basePath", root.toString()).parquet(dirs.toArray(String[]::new));
+  }
+
+  private static Map<String, Object> observed(Observation observation) {
+    try {
+      return observation.getAsJava();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while collecting the scoring metrics", e);
+    }
+  }
+
+  private static String quote(String column) {
+    return "`" + column.replace("`", "``") + "`";
   }
 
   private static long total(Map<String, Map<String, Long>> byPartition) {

@@ -24,12 +24,16 @@ import org.apache.hadoop.fs.Path;
  * &lt;output&gt;/_rejected/ds=D/part-*.parquet rows that could not be scored, with reject_reason
  * &lt;output&gt;/_runs/&lt;runId&gt;.json           the run report
  * &lt;output&gt;/_locks/ds=D.lock             held while a run writes date D
+ * &lt;output&gt;/_staging/&lt;runId&gt;/ds=D/...      scores being written; moved into place once checked
  * </pre>
  */
 public final class OutputLayout {
   public static final String MARKER = "_NIGHTJAR_SUCCESS";
   public static final String REJECTED = "_rejected";
   public static final String RUNS = "_runs";
+  public static final String STAGING = "_staging";
+  /** Staging directories older than this are leftovers of killed runs. */
+  static final long STALE_STAGING_MILLIS = 24L * 3600 * 1000;
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -64,13 +68,59 @@ public final class OutputLayout {
     return new Path(partitionDir(value), MARKER);
   }
 
+  /** Where run {@code runId} writes its scores before they are checked and moved into place. */
+  public Path staging(String runId) {
+    return new Path(new Path(root, STAGING), runId);
+  }
+
+  /**
+   * Moves the checked scores of each date from {@code staging} into place: the date's old directory goes, the staged
+   * one is renamed over it (an empty directory when the date has no scores). This is what Spark's dynamic partition
+   * overwrite does at commit; each rename is atomic on local disks and HDFS. The caller holds the dates' locks.
+   */
+  public void publish(Path staging, List<String> values) {
+    try {
+      fs.mkdirs(root);
+      for (String value : values) {
+        Path staged = new Path(staging, partition + "=" + value);
+        Path target = partitionDir(value);
+        fs.delete(target, true);
+        if (fs.exists(staged)) {
+          if (!fs.rename(staged, target)) {
+            throw new IOException("rename of " + staged + " to " + target + " failed");
+          }
+        } else {
+          fs.mkdirs(target);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move the scores staged under " + staging + " into place; rerun the "
+          + "dates " + values, e);
+    }
+  }
+
+  /** Removes a staging directory, quietly: used on the way out, whether the run succeeded or not. */
+  public void removeStaging(Path staging) {
+    try {
+      fs.delete(staging, true);
+      Path parent = staging.getParent();
+      FileStatus[] left = fs.exists(parent) ? fs.listStatus(parent) : new FileStatus[0];
+      if (left.length == 0) {
+        fs.delete(parent, false);
+      }
+    } catch (IOException e) {
+      // A leftover under _staging is invisible to readers and removed by a later run once stale.
+    }
+  }
+
   public Path report(String runId) {
     return new Path(new Path(root, RUNS), runId + ".json");
   }
 
   /**
    * Prepares the dates this run owns (the caller holds their locks): their old markers go first, so no marker ever
-   * vouches for a date whose rewrite is under way; then what killed runs left behind (Spark's staging directories).
+   * vouches for a date whose rewrite is under way; then what killed runs left behind (Spark's staging directories,
+   * and Nightjar's own staging directories once a day old).
    * Returns what was removed.
    */
   public List<String> prepare(List<String> values) {
@@ -79,6 +129,17 @@ public final class OutputLayout {
       for (String value : values) {
         if (fs.delete(marker(value), false)) {
           removed.add(marker(value).toString());
+        }
+      }
+      Path stagingRoot = new Path(root, STAGING);
+      if (fs.exists(stagingRoot)) {
+        // Other live runs (on other dates) may be staging here: only what is a day old goes.
+        long now = System.currentTimeMillis();
+        for (FileStatus status : fs.listStatus(stagingRoot)) {
+          if (now - status.getModificationTime() > STALE_STAGING_MILLIS) {
+            fs.delete(status.getPath(), true);
+            removed.add(status.getPath().toString());
+          }
         }
       }
       for (Path dir : List.of(root, rejectedRoot())) {

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param rowsRejected rows rejected in all
  * @param rejectedByReason rejected rows by reason, in all
  * @param rejectedPath where the rejected rows were written
+ * @param phaseMillis wall time of each phase of the run, in order (verify model, load model, read batch, score and
+ *     write, count written rows, ...), in milliseconds
  */
 public record RunReport(
     String runId,
@@ -33,7 +35,8 @@ public record RunReport(
     long rowsScored,
     long rowsRejected,
     Map<String, Long> rejectedByReason,
-    String rejectedPath) {
+    String rejectedPath,
+    Map<String, Long> phaseMillis) {
 
   /**
    * One partition's accounting: {@code rowsRead == rowsScored + rowsRejected}.
@@ -43,7 +46,15 @@ public record RunReport(
    * @param rowsScored rows written to the output
    * @param rowsRejected rows written to the rejected-rows output
    * @param rejectedByReason rejected rows by reason
+   * @param filesWritten data files of scores written for the partition
    */
-  public record PartitionReport(
-      String value, long rowsRead, long rowsScored, long rowsRejected, Map<String, Long> rejectedByReason) {}
+  public record PartitionReport(String value, long rowsRead, long rowsScored, long rowsRejected,
+      Map<String, Long> rejectedByReason, int filesWritten) {
+
+    /** A partition with no score files. */
+    public PartitionReport(String value, long rowsRead, long rowsScored, long rowsRejected,
+        Map<String, Long> rejectedByReason) {
+      this(value, rowsRead, rowsScored, rowsRejected, rejectedByReason, 0);
+    }
+  }
 }

@@ -8,10 +8,18 @@ import java.util.Set;
  * @param input the batch root, holding Hive-style {@code <partition>=YYYY-MM-DD} directories
  * @param outputPath the output root; partitioned by the same column
  * @param partition the partition column name
+ * @param filesPerPartition at most this many output files per partition value (scores are shuffled by partition
+ *     value to get there), or 0 to write as the input is split (one file per input split and partition value, no
+ *     shuffle)
  */
-public record PredictSpec(InputSpec input, String outputPath, String partition) {
+public record PredictSpec(InputSpec input, String outputPath, String partition, int filesPerPartition) {
   public static final String DEFAULT_PARTITION = "ds";
-  static final Set<String> KEYS = Set.of("input", "output", "partition");
+  static final Set<String> KEYS = Set.of("input", "output", "partition", "filesPerPartition");
+
+  /** Without a files-per-partition limit. */
+  public PredictSpec(InputSpec input, String outputPath, String partition) {
+    this(input, outputPath, partition, 0);
+  }
   static final Set<String> OUTPUT_KEYS = Set.of("path");
 
   static PredictSpec read(SpecNode node) {
@@ -24,6 +32,11 @@ public record PredictSpec(InputSpec input, String outputPath, String partition) 
     if (!partition.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw node.invalid("partition", "'" + partition + "'", "a plain column name such as ds");
     }
-    return new PredictSpec(input, output, partition);
+    long files = node.optionalLong("filesPerPartition", 0);
+    if (files < 0 || files > 10_000) {
+      throw node.invalid("filesPerPartition", String.valueOf(files),
+          "a whole number from 1 to 10000, or 0 (the default) to write one file per input split and partition");
+    }
+    return new PredictSpec(input, output, partition, (int) files);
   }
 }

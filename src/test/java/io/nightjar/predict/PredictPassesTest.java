@@ -1,0 +1,219 @@
+package io.nightjar.predict;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nightjar.error.InputDataException;
+import io.nightjar.error.JobSpecException;
+import io.nightjar.run.OutputLayout;
+import io.nightjar.run.RunReport;
+import io.nightjar.spec.JobSpec;
+import io.nightjar.spec.JobSpecLoader;
+import io.nightjar.testing.Fixtures;
+import io.nightjar.testing.SparkTestBase;
+import io.nightjar.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Predict reads the batch once when every row scores, counts rows from Parquet footers, controls the files per
+ * partition, and publishes nothing unless every check passes.
+ */
+class PredictPassesTest extends SparkTestBase {
+  private static final String DAY = "2026-11-20";
+  private static final String DAY2 = "2026-11-21";
+
+  @TempDir
+  static Path dir;
+
+  private static String modelStore;
+  private static final List<String> JOBS = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  static void train() {
+    Fixtures.homes(spark, 300, 32).write().parquet(dir.resolve("homes").toString());
+    modelStore = dir.resolve("models/homes").toString();
+    new Trainer(spark, null).train(job("unused", "maxRejectedFraction=0.5"));
+    spark.sparkContext().addSparkListener(new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart event) {
+        String description = event.properties() == null ? null
+            : event.properties().getProperty("spark.job.description");
+        JOBS.add(String.valueOf(description));
+      }
+    });
+  }
+
+  private static JobSpec job(String name, String... overrides) {
+    List<String> all = new ArrayList<>(List.of(
+        "predict.input.path=" + dir.resolve(name).resolve("in"),
+        "predict.output.path=" + dir.resolve(name).resolve("out")));
+    all.addAll(List.of(overrides));
+    return JobSpecLoader.load("test", """
+        name: homes
+        kind: elasticnet
+        input: {path: %s}
+        columns: {label: price}
+        model: {store: %s}
+        maxRejectedFraction: 0.5
+        predict: {input: {path: x}, output: {path: y}}
+        """.formatted(dir.resolve("homes"), modelStore), all);
+  }
+
+  private static Dataset<Row> batch(int rows, long seed) {
+    return Fixtures.homes(spark, rows, seed).drop("price");
+  }
+
+  private static void writeBatch(Dataset<Row> rows, String name, String day, int files) {
+    rows.repartition(files).write().mode(SaveMode.Append)
+        .parquet(dir.resolve(name).resolve("in").resolve("ds=" + day).toString());
+  }
+
+  private static PredictResult predictAll(JobSpec job) {
+    return new Predictor(spark, Optional.empty()).predict(job, Optional.empty(), Optional.empty());
+  }
+
+  private static List<String> jobsDuring(Runnable work) {
+    drainListeners();
+    JOBS.clear();
+    work.run();
+    drainListeners();
+    return new ArrayList<>(JOBS);
+  }
+
+  private static void drainListeners() {
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long count(List<String> jobs, String phase) {
+    return jobs.stream().filter(d -> d.endsWith(": " + phase)).count();
+  }
+
+  private static List<String> dataFiles(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet")).sorted().toList();
+    }
+  }
+
+  @Test
+  void aCleanBatchIsReadOnceAndCountedFromFooters() {
+    writeBatch(batch(40, 1), "clean", DAY, 3);
+    writeBatch(batch(25, 2), "clean", DAY2, 2);
+    List<String> jobs = jobsDuring(() -> {
+      RunReport report = predictAll(job("clean")).report();
+      assertEquals(65, report.rowsRead());
+      assertEquals(65, report.rowsScored());
+      assertEquals(List.of(40L, 25L), report.partitions().stream().map(RunReport.PartitionReport::rowsScored)
+          .toList());
+      assertTrue(report.phaseMillis().containsKey("load model"), report.phaseMillis().toString());
+    });
+    assertEquals(1, count(jobs, "score and write"), jobs.toString());
+    assertEquals(0, count(jobs, "write rejected rows"), jobs.toString());
+    List<String> afterLoad = jobs.stream().filter(d -> !d.contains(": load model")).toList();
+    assertEquals(1, afterLoad.size(), "only the scoring write reads the batch: " + jobs);
+    assertEquals(65, spark.read().parquet(dir.resolve("clean/out").toString()).count());
+    assertFalse(Files.exists(dir.resolve("clean/out").resolve(OutputLayout.STAGING)), "staging removed");
+  }
+
+  @Test
+  void rejectedRowsTakeASecondPassAndAreAccountedFor() {
+    writeBatch(batch(30, 3).withColumn("sqft", lit(Double.POSITIVE_INFINITY)).limit(4).union(batch(26, 4)),
+        "rejects", DAY, 2);
+    List<String> jobs = jobsDuring(() -> {
+      RunReport report = predictAll(job("rejects")).report();
+      assertEquals(30, report.rowsRead());
+      assertEquals(26, report.rowsScored());
+      assertEquals(Map.of("infinite_sqft", 4L), report.rejectedByReason());
+    });
+    assertEquals(1, count(jobs, "score and write"), jobs.toString());
+    assertTrue(count(jobs, "write rejected rows") >= 1, jobs.toString());
+  }
+
+  @Test
+  void filesPerPartitionBoundsTheFilesOfEachDate() throws IOException {
+    writeBatch(batch(60, 5), "spread", DAY, 6);
+    writeBatch(batch(50, 6), "spread", DAY2, 5);
+    RunReport natural = predictAll(job("spread")).report();
+    assertEquals(List.of(dataFiles(dir.resolve("spread/out/ds=" + DAY)).size(),
+        dataFiles(dir.resolve("spread/out/ds=" + DAY2)).size()),
+        natural.partitions().stream().map(RunReport.PartitionReport::filesWritten).toList());
+    RunReport two = predictAll(job("spread", "predict.filesPerPartition=2")).report();
+    for (RunReport.PartitionReport p : two.partitions()) {
+      int files = dataFiles(dir.resolve("spread/out/ds=" + p.value())).size();
+      assertEquals(files, p.filesWritten(), p.value());
+      assertTrue(files >= 1 && files <= 2, p.value() + ": " + files + " files");
+    }
+    assertEquals(110, two.rowsScored());
+    assertEquals(110, spark.read().parquet(dir.resolve("spread/out").toString()).count());
+  }
+
+  @Test
+  void aNonFiniteScoreFailsTheRunAndKeepsTheDatesEarlierScores() throws IOException {
+    writeBatch(batch(10, 7), "overflow", DAY, 1);
+    predictAll(job("overflow"));
+    List<String> before = dataFiles(dir.resolve("overflow/out/ds=" + DAY));
+    Files.walk(dir.resolve("overflow/in")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile()
+        .delete());
+    // Finite inputs whose score overflows a double: not a reject, a score the model cannot give.
+    writeBatch(batch(10, 8).withColumn("sqft", lit(1e308)), "overflow", DAY, 1);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> predictAll(job("overflow")));
+    assertTrue(e.getMessage().contains("10 scores are not finite; nothing was published"), e.getMessage());
+    assertEquals(before, dataFiles(dir.resolve("overflow/out/ds=" + DAY)), "earlier scores untouched");
+    assertFalse(Files.exists(dir.resolve("overflow/out/ds=" + DAY).resolve(OutputLayout.MARKER)));
+  }
+
+  @Test
+  void tooManyRejectedRowsKeepTheDatesEarlierScores() throws IOException {
+    writeBatch(batch(10, 9), "toomany", DAY, 1);
+    predictAll(job("toomany"));
+    List<String> before = dataFiles(dir.resolve("toomany/out/ds=" + DAY));
+    writeBatch(batch(10, 10).withColumn("sqft", lit(Double.NEGATIVE_INFINITY)), "toomany", DAY, 1);
+    InputDataException e = assertThrows(InputDataException.class,
+        () -> predictAll(job("toomany", "maxRejectedFraction=0.1")));
+    assertTrue(e.getMessage().startsWith("10 of 20 batch rows cannot be scored"), e.getMessage());
+    assertEquals(before, dataFiles(dir.resolve("toomany/out/ds=" + DAY)), "earlier scores untouched");
+    assertEquals(10, spark.read().parquet(dir.resolve("toomany/out/_rejected").toString()).count());
+  }
+
+  @Test
+  void footersCountRowsAndFilesPerPartition() {
+    Path root = dir.resolve("footers");
+    batch(7, 11).withColumn("ds", lit("a")).repartition(3).write().partitionBy("ds").parquet(root.toString());
+    batch(5, 12).withColumn("ds", lit("b")).coalesce(1).write().mode(SaveMode.Append).partitionBy("ds")
+        .parquet(root.toString());
+    Map<String, WrittenFiles.Counts> counts = WrittenFiles.underRoot(new org.apache.hadoop.fs.Path(root.toString()),
+        "ds", new Configuration());
+    assertEquals(Map.of("a", new WrittenFiles.Counts(7, 3), "b", new WrittenFiles.Counts(5, 1)), counts);
+  }
+
+  @Test
+  void filesPerPartitionMustBeAPositiveCountOrZero() {
+    JobSpecException e = assertThrows(JobSpecException.class, () -> job("x", "predict.filesPerPartition=-1"));
+    assertTrue(e.getMessage().contains("filesPerPartition"), e.getMessage());
+    assertEquals(4, job("x", "predict.filesPerPartition=4").predict().filesPerPartition());
+    assertEquals(0, job("x").predict().filesPerPartition());
+  }
+}
