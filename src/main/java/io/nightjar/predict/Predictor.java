@@ -43,6 +43,9 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import io.nightjar.pipeline.ElasticNetPipeline;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -148,10 +151,12 @@ public final class Predictor {
     Map<String, Long> read = new TreeMap<>();
     Map<String, WrittenFiles.Counts> scored = new TreeMap<>();
     Map<String, Map<String, Long>> rejected = new TreeMap<>();
+    Map<String, Long> coldStart = new java.util.LinkedHashMap<>();
     if (batch.data() != null) {
       Path staging = out.staging(runId);
       try {
-        scoreStaged(spec, model, manifest, version, batch, out, staging, lock, timer, read, scored, rejected);
+        scoreStaged(spec, model, manifest, version, batch, out, staging, lock, timer, read, scored, rejected,
+            coldStart);
         // Nothing is published before every check above has passed.
         timer.start("publish");
         lock.verifyHeld();
@@ -175,7 +180,8 @@ public final class Predictor {
         partitions.stream().mapToLong(RunReport.PartitionReport::rowsRead).sum(),
         partitions.stream().mapToLong(RunReport.PartitionReport::rowsScored).sum(),
         partitions.stream().mapToLong(RunReport.PartitionReport::rowsRejected).sum(),
-        byReason(rejected), Redaction.path(out.rejectedRoot().toString()), timer.millis());
+        byReason(rejected), Redaction.path(out.rejectedRoot().toString()), timer.millis(),
+        coldStart.isEmpty() ? null : coldStart);
   }
 
   /**
@@ -187,7 +193,8 @@ public final class Predictor {
    */
   private void scoreStaged(JobSpec spec, PipelineModel model, Manifest manifest, String version,
       BatchReader.BatchInput batch, OutputLayout out, Path staging, RunLock lock, PhaseTimer timer,
-      Map<String, Long> read, Map<String, WrittenFiles.Counts> scored, Map<String, Map<String, Long>> rejected) {
+      Map<String, Long> read, Map<String, WrittenFiles.Counts> scored, Map<String, Map<String, Long>> rejected,
+      Map<String, Long> coldStart) {
     PredictSpec settings = spec.predict();
     String partition = settings.partition();
     Configuration conf = HadoopPaths.conf(spark);
@@ -201,9 +208,24 @@ public final class Predictor {
       output.add(col(quote(name)));
     }
     output.add(col(Columns.PREDICTION).cast("double").as(Columns.PREDICTION));
+    Transformer last = model.stages()[model.stages().length - 1];
+    if (last instanceof LogisticRegressionModel) {
+      output.add(ElasticNetPipeline.positiveProbability().as(ElasticNetPipeline.PROBABILITY));
+    }
     output.add(lit(version).as(MODEL_VERSION));
     Dataset<Row> valid = tagged.where(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON);
-    Dataset<Row> scores = model.transform(valid).select(output.toArray(Column[]::new));
+    Dataset<Row> transformed = model.transform(valid);
+    Observation cold = null;
+    if (List.of(transformed.columns()).contains(Columns.COLD_START)) {
+      // ALS: how many rows took the cold-start path, counted in the same pass as the write.
+      cold = new Observation("nightjar-cold-start-" + UUID.randomUUID());
+      Column flag = col(Columns.COLD_START);
+      transformed = transformed.observe(cold,
+          coalesce(sum(when(flag.equalTo(1), 1L).otherwise(0L)), lit(0L)).as("userUnseen"),
+          coalesce(sum(when(flag.equalTo(2), 1L).otherwise(0L)), lit(0L)).as("itemUnseen"),
+          coalesce(sum(when(flag.equalTo(3), 1L).otherwise(0L)), lit(0L)).as("bothUnseen"));
+    }
+    Dataset<Row> scores = transformed.select(output.toArray(Column[]::new));
     if (settings.filesPerPartition() > 0) {
       scores = spread(scores, manifest, partition, settings.filesPerPartition(), batch.withData().size());
     }
@@ -217,6 +239,9 @@ public final class Predictor {
     lock.verifyHeld();
     scores.write().mode(SaveMode.ErrorIfExists).partitionBy(partition).parquet(staging.toString());
     Map<String, Object> metrics = observed(observation);
+    if (cold != null) {
+      observed(cold).forEach((name, value) -> coldStart.put(name, ((Number) value).longValue()));
+    }
 
     timer.start("count rows from footers");
     scored.putAll(WrittenFiles.underRoot(staging, partition, conf));

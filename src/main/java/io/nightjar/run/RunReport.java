@@ -21,6 +21,8 @@ import java.util.Map;
  * @param rejectedPath where the rejected rows were written
  * @param phaseMillis wall time of each phase of the run, in order (verify model, load model, read batch, score and
  *     write, count written rows, ...), in milliseconds
+ * @param coldStart ALS only (else null): scored rows that took the cold-start path, by case ({@code userUnseen},
+ *     {@code itemUnseen}, {@code bothUnseen})
  */
 public record RunReport(
     String runId,
@@ -36,7 +38,8 @@ public record RunReport(
     long rowsRejected,
     Map<String, Long> rejectedByReason,
     String rejectedPath,
-    Map<String, Long> phaseMillis) {
+    Map<String, Long> phaseMillis,
+    Map<String, Long> coldStart) {
 
   /**
    * One partition's accounting: {@code rowsRead == rowsScored + rowsRejected}.
