@@ -40,7 +40,11 @@ public final class EstimatorParams {
       }
       Param<Object> param = (Param<Object>) estimator.getParam(name);
       try {
-        values.put(param, param.jsonDecode(entry.getValue().toString()));
+        JsonNode value = entry.getValue();
+        // A whole number is a fine value for a double param (alpha: 1): YAML reads it as an int.
+        String json = param instanceof org.apache.spark.ml.param.DoubleParam && value.isIntegralNumber()
+            ? String.valueOf(value.asDouble()) : value.toString();
+        values.put(param, param.jsonDecode(json));
       } catch (Exception e) { // json4s throws its checked MappingException undeclared
         throw new JobSpecException(String.format(
             "params.%s = %s is not valid for %s (%s): %s",

@@ -160,4 +160,11 @@ class AlsPipelineTest extends SparkTestBase {
         () -> PipelineFactory.build(spec("params.rank=0"), null));
     assertTrue(e.getMessage().startsWith("params.rank = 0 is not valid for ALS"), e.getMessage());
   }
+
+  @Test
+  void aWholeNumberIsAcceptedForADoubleParam() {
+    org.apache.spark.ml.recommendation.ALS als = (org.apache.spark.ml.recommendation.ALS) PipelineFactory.learner(
+        PipelineFactory.build(spec("params.alpha=2"), null), spec("params.alpha=2"));
+    assertEquals(2.0, als.getAlpha());
+  }
 }
