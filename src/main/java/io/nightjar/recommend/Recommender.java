@@ -157,10 +157,14 @@ public final class Recommender {
       long expectedUsers = users.known() + (users.unknownRecommended() ? users.unknown() : 0);
       describe(spec, "score and write top-" + settings.k());
       lock.verifyHeld();
-      if (expectedUsers == 0) {
-        out.clearPartitions(List.of(date), true);
-      } else {
-        PartitionedWriter.write(rows, out.root().toString(), partition);
+      try {
+        if (expectedUsers == 0) {
+          out.clearPartitions(List.of(date), true);
+        } else {
+          PartitionedWriter.write(rows, out.root().toString(), partition);
+        }
+      } finally {
+        recs.release();
       }
       Written written = check(out, date, settings.k(), userColumn);
       Instant finished = Instant.now();

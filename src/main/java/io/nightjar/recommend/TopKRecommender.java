@@ -69,8 +69,15 @@ public final class TopKRecommender {
         .select(col(KEY).as("user"), col(ITEM).as("item"), col(RANK), col(PREDICTION));
   }
 
-  /** What {@link #forPipeline} returns: the recommendations and how the requested users fared. */
-  public record Recommendations(Dataset<Row> rows, UserCounts users) {}
+  /**
+   * What {@link #forPipeline} returns: the recommendations and how the requested users fared. Call
+   * {@link #release()} once {@code rows} is written: the user side is cached until then.
+   */
+  public record Recommendations(Dataset<Row> rows, UserCounts users, Dataset<Row> cachedUsers) {
+    public void release() {
+      cachedUsers.unpersist();
+    }
+  }
 
   /**
    * How the users were found.
@@ -145,7 +152,7 @@ public final class TopKRecommender {
         .join(broadcast(itemLabels.withColumnRenamed(KEY, "__nj_ikey")), scored.col(ITEM).equalTo(col("__nj_idx")))
         .select(output(col(KEY), userType).as(userColumn), output(col("__nj_ikey"), itemType).as(itemColumn),
             col(RANK), col(PREDICTION));
-    return new Recommendations(named, counts);
+    return new Recommendations(named, counts, users);
   }
 
   /**
