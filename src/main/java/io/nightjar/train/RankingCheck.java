@@ -31,13 +31,17 @@ final class RankingCheck {
       Dataset<Row> holdout, int k) {
     RecommendModel recommender = RecommendModel.of(model, columns.user(), columns.item());
     Dataset<Row> users = holdout.select(columns.user()).distinct();
-    Dataset<Row> rows = TopKRecommender.forPipeline(training.sparkSession(), recommender, columns.user(),
-        columns.item(), training.schema().apply(columns.user()).dataType(),
-        training.schema().apply(columns.item()).dataType(), training, users, columns.user(), k, 0).rows();
-    Dataset<Row> lists = rows.groupBy(col(columns.user()))
-        .agg(sort_array(collect_list(struct(col(TopKRecommender.RANK), col(columns.item())))).as(RECOMMENDED))
-        .select(col(columns.user()), col(RECOMMENDED + "." + columns.item()).as(RECOMMENDED));
-    return scores(RankingEvaluation.evaluate(lists, RECOMMENDED, holdout, columns.user(), columns.item(), k));
+    TopKRecommender.Recommendations recommendations = TopKRecommender.forPipeline(training.sparkSession(),
+        recommender, columns.user(), columns.item(), training.schema().apply(columns.user()).dataType(),
+        training.schema().apply(columns.item()).dataType(), training, users, columns.user(), k, 0);
+    try {
+      Dataset<Row> lists = recommendations.rows().groupBy(col(columns.user()))
+          .agg(sort_array(collect_list(struct(col(TopKRecommender.RANK), col(columns.item())))).as(RECOMMENDED))
+          .select(col(columns.user()), col(RECOMMENDED + "." + columns.item()).as(RECOMMENDED));
+      return scores(RankingEvaluation.evaluate(lists, RECOMMENDED, holdout, columns.user(), columns.item(), k));
+    } finally {
+      recommendations.release();
+    }
   }
 
   /** The same metrics for the most-rated training items the user has not rated. */
