@@ -93,15 +93,10 @@ final class ModelsCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "promote", mixinStandardHelpOptions = true,
-      description = "Make a version CURRENT by hand (after checking its files and signature), whatever its quality"
-          + " gate said.")
-  static final class PromoteCommand implements Callable<Integer> {
+  /** A command that moves CURRENT by hand and says where it moved. */
+  abstract static class MoveCommand implements Callable<Integer> {
     @Mixin
     JobOptions options;
-
-    @Option(names = "--version", required = true, paramLabel = "V", description = "The version to make CURRENT.")
-    String version;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, kept in the store's publish history.")
     String reason;
@@ -109,52 +104,50 @@ final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
 
+    /** Moves CURRENT and returns the line to print. */
+    abstract String move(ModelStore store, JobSpec spec);
+
     @Override
     public Integer call() {
       EnvConfig env = options.loadEnv();
       JobSpec spec = options.loadJob(env);
-      ModelStore store = open(options, env, spec);
+      PrintWriter out = command.commandLine().getOut();
+      out.println(move(open(options, env, spec), spec));
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "promote", mixinStandardHelpOptions = true,
+      description = "Make a version CURRENT by hand (after checking its files and signature), whatever its quality"
+          + " gate said.")
+  static final class PromoteCommand extends MoveCommand {
+    @Option(names = "--version", required = true, paramLabel = "V", description = "The version to make CURRENT.")
+    String version;
+
+    @Override
+    String move(ModelStore store, JobSpec spec) {
       String target = store.resolve(Optional.of(version));
       Optional<String> before = store.current();
       if (before.filter(target::equals).isPresent()) {
-        command.commandLine().getOut().printf("%s is already CURRENT in %s%n", target, store.root());
-        command.commandLine().getOut().flush();
-        return 0;
+        return String.format("%s is already CURRENT in %s", target, store.root());
       }
       verify(store, target, spec);
       store.publish(target, "promote", reason == null ? "promoted by hand" : reason);
-      command.commandLine().getOut().printf("CURRENT of %s is now %s (was %s)%n", spec.name(), target,
-          before.orElse("unset"));
-      command.commandLine().getOut().flush();
-      return 0;
+      return String.format("CURRENT of %s is now %s (was %s)", spec.name(), target, before.orElse("unset"));
     }
   }
 
   @Command(name = "rollback", mixinStandardHelpOptions = true,
       description = "Point CURRENT back at the version published before it.")
-  static final class RollbackCommand implements Callable<Integer> {
-    @Mixin
-    JobOptions options;
-
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, kept in the store's publish history.")
-    String reason;
-
-    @Spec
-    CommandSpec command;
-
+  static final class RollbackCommand extends MoveCommand {
     @Override
-    public Integer call() {
-      EnvConfig env = options.loadEnv();
-      JobSpec spec = options.loadJob(env);
-      ModelStore store = open(options, env, spec);
+    String move(ModelStore store, JobSpec spec) {
       String from = store.current().orElseThrow(() -> new ModelException("no CURRENT in " + store.root()
           + " to roll back from; promote a version with 'models promote --version V'"));
       store.previousPublished(from).ifPresent(target -> verify(store, target, spec));
       String target = store.rollback(reason == null ? "rolled back by hand" : reason);
-      command.commandLine().getOut().printf("CURRENT of %s is now %s (rolled back from %s)%n", spec.name(), target,
-          from);
-      command.commandLine().getOut().flush();
-      return 0;
+      return String.format("CURRENT of %s is now %s (rolled back from %s)", spec.name(), target, from);
     }
   }
 
