@@ -119,6 +119,11 @@ public final class ElasticNetTuningBench {
         settings(null));
     double e2eSeconds = BenchSupport.secondsSince(e2e);
 
+    // The same again now that the JVM and Spark are warm.
+    long warm = System.nanoTime();
+    ElasticNetPathTuner.tune(featurize(readHousing(spark, dir)), "features", LABEL, settings(null));
+    double warmSeconds = BenchSupport.secondsSince(warm);
+
     Dataset<Row> data = featurize(readHousing(spark, dir)).cache();
     long n = data.count();
     long t0 = System.nanoTime();
@@ -138,10 +143,12 @@ public final class ElasticNetTuningBench {
         "$ (glmnet lambda.min)"));
     System.out.println(BenchSupport.ratio("path tuning seconds (cached features)", pathSeconds, TARGET_SECONDS,
         "s (target)"));
-    System.out.println(BenchSupport.ratio("path tuning seconds (read+featurise+tune)", e2eSeconds, TARGET_SECONDS,
+    System.out.println(BenchSupport.ratio("path tuning seconds (read+featurise+tune)", warmSeconds, TARGET_SECONDS,
         "s (target)"));
-    System.out.printf(Locale.ROOT, "  (the read+featurise+tune run was the first Spark work in this JVM: best CV RMSE"
-        + " %.1f, the tuner's own clock %.2f s)%n", cold.best().mean(), cold.seconds());
+    System.out.println(BenchSupport.ratio("  the same, first Spark work in the JVM", e2eSeconds, TARGET_SECONDS,
+        "s (target)"));
+    System.out.printf(Locale.ROOT, "  (first run: best CV RMSE %.1f, the tuner's own clock %.2f s)%n",
+        cold.best().mean(), cold.seconds());
 
     // The chosen point refitted by Spark: the same model as the path solution? Spark's defaults (maxIter 100, tol
     // 1e-6) stop short on these correlated features, so a tight fit is shown too.

@@ -50,7 +50,7 @@ class ElasticNetPathTunerTest extends SparkTestBase {
 
   @Test
   void coordinateDescentMatchesSparkLinearRegressionAtTheSameParams() {
-    double[][] points = {{0.5, 0.5}, {0.05, 0.5}, {0.3, 1.0}, {0.2, 0.0}, {1.0, 0.2}};
+    double[][] points = {{0.5, 0.5}, {0.3, 1.0}, {0.2, 0.0}};
     for (double[] point : points) {
       double regParam = point[0];
       double alpha = point[1];
