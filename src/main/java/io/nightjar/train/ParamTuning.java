@@ -52,6 +52,9 @@ final class ParamTuning {
   private static final String FEATURES = Columns.INTERNAL_PREFIX + "features";
   private static final double[] DEFAULT_ELASTIC_NET = {0.1, 0.5, 0.9, 1.0};
   private static final int DEFAULT_PATH_LENGTH = 100;
+  /** The final fit at a point the path tuner chose converges this far (Spark's defaults stop short). */
+  static final int FINAL_FIT_MAX_ITER = 1000;
+  static final double FINAL_FIT_TOL = 1e-10;
   private static final List<Object> DEFAULT_ALS_REG = List.of(0.01, 0.05, 0.1, 0.2);
 
   private ParamTuning() {}
@@ -74,9 +77,19 @@ final class ParamTuning {
     PipelineStage learner = pipeline.getStages()[learnerIndex];
     Map<String, List<Object>> grid = grid(spec, tuning, (Params) learner, reserved);
     if (fastPath(spec, tuning, grid, metric, binomial)) {
-      return new Tuned(pipeline, pathTune(spec, tuning, pipeline,
-          learnerIndex, training, label, grid, metric))
+      Tuned tuned = new Tuned(pipeline, pathTune(spec, tuning, pipeline, learnerIndex, training, label, grid, metric))
           .withBestApplied(learnerIndex);
+      // Spark's defaults (maxIter 100, tol 1e-6) stop short of the optimum the path found when features are
+      // correlated; converge unless the job set its own limits.
+      Map<String, Object> converge = new LinkedHashMap<>();
+      if (!spec.params().containsKey("maxIter")) {
+        converge.put("maxIter", FINAL_FIT_MAX_ITER);
+      }
+      if (!spec.params().containsKey("tol")) {
+        converge.put("tol", FINAL_FIT_TOL);
+      }
+      return converge.isEmpty() ? tuned
+          : new Tuned(withLearnerParams(tuned.pipeline(), learnerIndex, converge), tuned.result());
     }
     // GridTuner fits the stages before the last once per fold: cut the pipeline after the learner, and apply the
     // transformers after it (the ALS prediction combiner) when scoring.
