@@ -122,8 +122,14 @@ final class WrittenFiles {
   }
 
   private static long footerRows(Path file, Configuration conf) {
-    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
-      return reader.getRecordCount();
+    try {
+      HadoopInputFile input = HadoopInputFile.fromPath(file, conf);
+      if (input.getLength() == 0) {
+        return 0; // an empty file holds no rows (Spark skips it too)
+      }
+      try (ParquetFileReader reader = ParquetFileReader.open(input)) {
+        return reader.getRecordCount();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the Parquet footer of " + file + ": " + e.getMessage(), e);
     }
