@@ -17,7 +17,8 @@ public final class Columns {
   static final String BASELINE = INTERNAL_PREFIX + "baseline";
   static final String RESIDUAL = INTERNAL_PREFIX + "residual";
   static final String RESIDUAL_PREDICTION = INTERNAL_PREFIX + "residual_prediction";
-  static final String FEATURES = INTERNAL_PREFIX + "features";
+  /** The assembled feature vector of the elastic-net pipeline. */
+  public static final String FEATURES = INTERNAL_PREFIX + "features";
 
   private Columns() {}
 

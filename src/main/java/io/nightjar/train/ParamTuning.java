@@ -49,7 +49,6 @@ import org.apache.spark.sql.Row;
  * ({@link GridTuner}).
  */
 final class ParamTuning {
-  private static final String FEATURES = Columns.INTERNAL_PREFIX + "features";
   private static final double[] DEFAULT_ELASTIC_NET = {0.1, 0.5, 0.9, 1.0};
   private static final int DEFAULT_PATH_LENGTH = 100;
   /** The final fit at a point the path tuner chose converges this far (Spark's defaults stop short). */
@@ -133,7 +132,7 @@ final class ParamTuning {
       Dataset<Row> training, String label, Map<String, List<Object>> grid, String metric) {
     PipelineStage[] stages = pipeline.getStages();
     PipelineModel features = new Pipeline().setStages(Arrays.copyOf(stages, learnerIndex)).fit(training);
-    Dataset<Row> assembled = features.transform(training).select(col(FEATURES), col(label));
+    Dataset<Row> assembled = features.transform(training).select(col(Columns.FEATURES), col(label));
     LinearRegression regression = (LinearRegression) stages[learnerIndex];
     PathSettings settings = PathSettings.defaults(tuning.seed())
         .withFolds(tuning.folds())
@@ -148,7 +147,7 @@ final class ParamTuning {
     } else {
       settings = settings.withPath(DEFAULT_PATH_LENGTH, 0.0);
     }
-    return ElasticNetPathTuner.tune(assembled, FEATURES, label, settings);
+    return ElasticNetPathTuner.tune(assembled, Columns.FEATURES, label, settings);
   }
 
   /** The spec's grid, each value checked by the learner's own validators; the kind's default when empty. */

@@ -11,6 +11,7 @@ import io.nightjar.io.HadoopPaths;
 import io.nightjar.report.ReportWriter;
 import io.nightjar.report.TrainingReport;
 import io.nightjar.evaluate.CoefficientReport;
+import io.nightjar.evaluate.ModelEvaluation;
 import io.nightjar.pipeline.ElasticNetPipeline;
 import io.nightjar.pipeline.LabelKind;
 import io.nightjar.spec.Family;
@@ -141,7 +142,8 @@ public final class Trainer {
       if (spec.tuning() != null) {
         describe(job, "tune (" + spec.tuning().method() + ")");
         tuned = ParamTuning.tune(spec, pipeline, PipelineFactory.learnerIndex(pipeline, spec),
-            PipelineFactory.reserved(spec, PipelineFactory.learner(pipeline, spec)), training, prepared.label(), evaluator.metric(), binomial);
+            PipelineFactory.reserved(spec, PipelineFactory.learner(pipeline, spec)), training, prepared.label(),
+            evaluator.metric(), binomial);
         pipeline = tuned.pipeline();
         LOG.info("{}: tuning chose {} ({} {} over {} grid points in {} s)", spec.name(), tuned.result().best().params(),
             tuned.result().metric(), tuned.result().best().mean(), tuned.result().points().size(),
@@ -157,73 +159,74 @@ public final class Trainer {
       describe(job, "evaluate on holdout");
       Dataset<Row> scored = model.transform(evaluation).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-      HoldoutEvaluator.Result metrics = evaluator.evaluate(model, scored, training, evaluation, trainingMean);
-      LOG.info("{}: holdout {} {} against {} for the {} reference", spec.name(), metrics.evaluation().metric(),
-          metrics.evaluation().modelValue(), metrics.evaluation().referenceValue(), metrics.evaluation().reference());
+        HoldoutEvaluator.Result metrics = evaluator.evaluate(model, scored, training, evaluation, trainingMean);
+        ModelEvaluation summary = metrics.evaluation();
+        LOG.info("{}: holdout {} {} against {} for the {} reference", spec.name(), summary.metric(),
+            summary.modelValue(), summary.referenceValue(), summary.reference());
 
-      describe(job, "score CURRENT on the same holdout");
-      CurrentModel current = CurrentModel.score(store, spec, signer, spark.version(), evaluator, training,
-          evaluation);
-      GateDecision gate = QualityGate.decide(spec.gate(), metrics.evaluation(), current.version(), current.value(),
-          current.problem(), force);
-      LOG.info("{}: {}", spec.name(), gate.summary());
+        describe(job, "score CURRENT on the same holdout");
+        CurrentModel current = CurrentModel.score(store, spec, signer, spark.version(), evaluator, training,
+            evaluation);
+        GateDecision gate = QualityGate.decide(spec.gate(), metrics.evaluation(), current.version(), current.value(),
+            current.problem(), force);
+        LOG.info("{}: {}", spec.name(), gate.summary());
 
-      String version = ModelStore.newVersion(Instant.now());
-      Manifest manifest = new Manifest(
-          Manifest.FORMAT_VERSION,
-          spec.name(),
-          spec.kind().specName(),
-          version,
-          Instant.now().toString(),
-          software(),
-          spec.seed(),
-          EstimatorParams.describe((Params) PipelineFactory.learner(pipeline, spec)),
-          settings(spec, prepared, split, family),
-          new Manifest.InputSummary(
-              where,
-              spec.input().format(),
-              rows.read(),
-              rows.excluded(),
-              rows.excludedByReason(),
-              trainingRows,
-              holdoutRows,
-              readJson(raw.schema().json())),
-          metrics.regression(),
-          prepared.contract(),
-          null,
-          metrics.evaluation(),
-          tuned.result() == null ? null : JSON.valueToTree(tuned.result()),
-          gate);
+        String version = ModelStore.newVersion(Instant.now());
+        Manifest manifest = new Manifest(
+            Manifest.FORMAT_VERSION,
+            spec.name(),
+            spec.kind().specName(),
+            version,
+            Instant.now().toString(),
+            software(),
+            spec.seed(),
+            EstimatorParams.describe((Params) PipelineFactory.learner(pipeline, spec)),
+            settings(spec, prepared, split, family),
+            new Manifest.InputSummary(
+                where,
+                spec.input().format(),
+                rows.read(),
+                rows.excluded(),
+                rows.excludedByReason(),
+                trainingRows,
+                holdoutRows,
+                readJson(raw.schema().json())),
+            metrics.regression(),
+            prepared.contract(),
+            null,
+            metrics.evaluation(),
+            tuned.result() == null ? null : JSON.valueToTree(tuned.result()),
+            gate);
 
-      ReportBuilder report = new ReportBuilder(manifest).tuning(tuned.result());
-      if (spec.kind() == ModelKind.ELASTICNET) {
-        CoefficientReport coefficients = CoefficientReport.of(model, training);
-        report.coefficients(coefficients.coefficients().stream()
-            .map(c -> new TrainingReport.Coefficient(c.name(), c.value())).toList(), coefficients.intercept());
-        if (binomial) {
-          report.binary(metrics.reportSection());
+        ReportBuilder report = new ReportBuilder(manifest).tuning(tuned.result());
+        if (spec.kind() == ModelKind.ELASTICNET) {
+          CoefficientReport coefficients = CoefficientReport.of(model, training);
+          report.coefficients(coefficients.coefficients().stream()
+              .map(c -> new TrainingReport.Coefficient(c.name(), c.value())).toList(), coefficients.intercept());
+          if (binomial) {
+            report.binary(metrics.reportSection());
+          } else {
+            report.regression(scored, prepared.label(), holdoutRows, spec.seed());
+          }
         } else {
-          report.regression(scored, prepared.label(), holdoutRows, spec.seed());
+          Map<String, Long> counts = metrics.evaluation().counts();
+          report.als(training, prepared.label(), holdoutRows, counts.getOrDefault("coldStartUserUnseen", 0L),
+              counts.getOrDefault("coldStartItemUnseen", 0L), counts.getOrDefault("coldStartBothUnseen", 0L));
         }
-      } else {
-        Map<String, Long> counts = metrics.evaluation().counts();
-        report.als(training, prepared.label(), holdoutRows, counts.getOrDefault("coldStartUserUnseen", 0L),
-            counts.getOrDefault("coldStartItemUnseen", 0L), counts.getOrDefault("coldStartBothUnseen", 0L));
-      }
 
-      describe(job, "save version " + version);
-      Manifest saved = save(store, version, model, manifest, report);
-      if (gate.publish()) {
-        store.publish(version, gate.passed() ? "publish" : "force", gate.summary());
-      } else {
-        LOG.warn("{}: version {} saved but not published; CURRENT stays {}", spec.name(), version,
-            current.version().orElse("unset"));
-      }
-      List<String> pruned = store.prune(spec.model().keep());
-      if (!pruned.isEmpty()) {
-        LOG.info("{}: removed old model versions beyond model.keep={}: {}", spec.name(), spec.model().keep(), pruned);
-      }
-      return new TrainResult(version, store.versionDir(version).toString(), gate.publish(), saved, gate);
+        describe(job, "save version " + version);
+        Manifest saved = save(store, version, model, manifest, report);
+        if (gate.publish()) {
+          store.publish(version, gate.passed() ? "publish" : "force", gate.summary());
+        } else {
+          LOG.warn("{}: version {} saved but not published; CURRENT stays {}", spec.name(), version,
+              current.version().orElse("unset"));
+        }
+        List<String> pruned = store.prune(spec.model().keep());
+        if (!pruned.isEmpty()) {
+          LOG.info("{}: removed old model versions beyond model.keep={}: {}", spec.name(), spec.model().keep(), pruned);
+        }
+        return new TrainResult(version, store.versionDir(version).toString(), gate.publish(), saved, gate);
       } finally {
         scored.unpersist();
       }
