@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
     description = "Nightly batch ML on Apache Spark: train ALS and ElasticNet pipelines, score partitioned batches.",
     subcommands = {TrainCommand.class, PredictCommand.class, RecommendCommand.class, ModelsCommand.class},
     footer = {"", "Exit codes: 0 success, 1 internal error, 2 usage or job spec error, 3 input data error,"
-        + " 4 model error, 5 the new model failed the quality gate (saved, not published), 6 another run holds the lock."})
+        + " 4 model error, 5 the new model failed the quality gate (saved, not published),"
+        + " 6 another run holds the lock."})
 public final class Main implements Runnable {
   @Spec
   CommandSpec command;

@@ -141,7 +141,8 @@ public final class JobSpecLoader {
         maxRejectedFraction(root),
         PredictSpec.read(root.optionalChild("predict", PredictSpec.KEYS)),
         Family.read(root, kind),
-        TuningSpec.read(root.optionalChild("tuning", TuningSpec.KEYS), root.optionalLong("seed", JobSpec.DEFAULT_SEED)),
+        TuningSpec.read(root.optionalChild("tuning", TuningSpec.KEYS),
+            root.optionalLong("seed", JobSpec.DEFAULT_SEED)),
         GateSpec.read(root.optionalChild("gate", GateSpec.KEYS)),
         RecommendSpec.read(root.optionalChild("recommend", RecommendSpec.KEYS)));
   }
