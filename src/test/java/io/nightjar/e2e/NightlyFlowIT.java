@@ -73,6 +73,16 @@ class NightlyFlowIT {
       assertTrue(Files.isDirectory(work.resolve("output/ratings-als/ds=" + day)), day);
       assertTrue(Files.isDirectory(work.resolve("output/homes-elasticnet/ds=" + day)), day);
     }
+    assertTrue(nightly.out().contains("gate       passed the quality gate"), nightly.out());
+    assertTrue(nightly.out().contains("cold start "), "ALS reports its cold-start rows: " + nightly.out());
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    assertTrue(Files.exists(work.resolve("output/ratings-als-top10/ds=" + today + "/_NIGHTJAR_SUCCESS")),
+        "the ALS job's top-10 recommendations were written for the run date");
+    for (String job : List.of("ratings-als", "homes-elasticnet")) {
+      String current = Files.readString(work.resolve("models/" + job + "/CURRENT")).trim();
+      assertTrue(Files.exists(work.resolve("models/" + job + "/" + current + "/report.html")), job);
+      assertTrue(Files.exists(work.resolve("models/" + job + "/" + current + "/metrics.json")), job);
+    }
   }
 
   @Test
