@@ -35,8 +35,8 @@ class JobJarIT {
    * copies under io/nightjar/shaded/) and libraries whose cluster copies we must not lean on (Guava, protobuf).
    */
   private static final Pattern UNRELOCATED = Pattern.compile(
-      "(?<!io/nightjar/shaded/)(com/fasterxml/jackson/|org/yaml/snakeyaml/|picocli/[A-Z]|com/google/common/"
-          + "|com/google/protobuf/)");
+      "(?<!io/nightjar/shaded/)(com/fasterxml/jackson/|org/yaml/snakeyaml/|picocli/[A-Z]|org/jfree/"
+          + "|com/google/common/|com/google/protobuf/)");
 
   @Test
   void theManifestNamesTheMainClassAndVersion() throws IOException {
@@ -69,7 +69,7 @@ class JobJarIT {
     }
     assertEquals(List.of(), foreign, "classes and service files that are not Nightjar's own");
     shadedPackages.sort(null);
-    assertEquals(List.of("jackson", "picocli", "snakeyaml"), shadedPackages);
+    assertEquals(List.of("jackson", "jfree", "picocli", "snakeyaml"), shadedPackages);
   }
 
   @Test
