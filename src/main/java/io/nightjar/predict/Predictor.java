@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
@@ -24,6 +25,8 @@ import io.nightjar.run.OutputLayout;
 import io.nightjar.run.Redaction;
 import io.nightjar.run.RunLock;
 import io.nightjar.run.RunReport;
+import io.nightjar.score.Scorer;
+import io.nightjar.score.Scorers;
 import io.nightjar.session.SparkSessions;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.PredictSpec;
@@ -43,9 +46,6 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.classification.LogisticRegressionModel;
-import io.nightjar.pipeline.ElasticNetPipeline;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -108,7 +108,7 @@ public final class Predictor {
     try (RunLock lock = RunLock.acquire(out.root(), settings.partition(), dates, runId, HadoopPaths.conf(spark))) {
       describe(spec, "load model " + version);
       timer.start("load model");
-      PipelineModel model = load(store.pipelineDir(version));
+      Scorer scorer = Scorers.forModel(load(store.pipelineDir(version)), settings.scoring());
       timer.start("read batch and check contract");
       BatchReader.BatchInput batch = BatchReader.read(spark, settings.input(), settings.partition(), dates);
       if (batch.data() != null) {
@@ -123,7 +123,7 @@ public final class Predictor {
       if (!removed.isEmpty()) {
         LOG.warn("removed what an earlier, unfinished run left: {}", removed);
       }
-      RunReport report = score(spec, model, manifest, version, batch, dates, out, lock, runId, started, timer);
+      RunReport report = score(spec, scorer, manifest, version, batch, dates, out, lock, runId, started, timer);
       lock.verifyHeld();
       out.writeReport(report);
       for (RunReport.PartitionReport partition : report.partitions()) {
@@ -141,7 +141,7 @@ public final class Predictor {
     }
   }
 
-  private RunReport score(JobSpec spec, PipelineModel model, Manifest manifest, String version,
+  private RunReport score(JobSpec spec, Scorer scorer, Manifest manifest, String version,
       BatchReader.BatchInput batch, List<String> dates, OutputLayout out, RunLock lock, String runId,
       Instant started, PhaseTimer timer) {
     PredictSpec settings = spec.predict();
@@ -155,7 +155,7 @@ public final class Predictor {
     if (batch.data() != null) {
       Path staging = out.staging(runId);
       try {
-        scoreStaged(spec, model, manifest, version, batch, out, staging, lock, timer, read, scored, rejected,
+        scoreStaged(spec, scorer, manifest, version, batch, out, staging, lock, timer, read, scored, rejected,
             coldStart);
         // Nothing is published before every check above has passed.
         timer.start("publish");
@@ -181,7 +181,7 @@ public final class Predictor {
         partitions.stream().mapToLong(RunReport.PartitionReport::rowsScored).sum(),
         partitions.stream().mapToLong(RunReport.PartitionReport::rowsRejected).sum(),
         byReason(rejected), Redaction.path(out.rejectedRoot().toString()), timer.millis(),
-        coldStart.isEmpty() ? null : coldStart);
+        coldStart.isEmpty() ? null : coldStart, scorer.method());
   }
 
   /**
@@ -191,7 +191,7 @@ public final class Predictor {
    * rejected rows. Fills {@code read}, {@code scored} and {@code rejected}, and fails unless every row is accounted
    * for, every score is finite and the rejected share is allowed.
    */
-  private void scoreStaged(JobSpec spec, PipelineModel model, Manifest manifest, String version,
+  private void scoreStaged(JobSpec spec, Scorer scorer, Manifest manifest, String version,
       BatchReader.BatchInput batch, OutputLayout out, Path staging, RunLock lock, PhaseTimer timer,
       Map<String, Long> read, Map<String, WrittenFiles.Counts> scored, Map<String, Map<String, Long>> rejected,
       Map<String, Long> coldStart) {
@@ -199,22 +199,16 @@ public final class Predictor {
     String partition = settings.partition();
     Configuration conf = HadoopPaths.conf(spark);
     Dataset<Row> data = batch.data();
-    Dataset<Row> tagged = data.withColumn(RowRules.REJECT_REASON, RejectRules.of(spec, manifest).reason());
+    RowRules rules = RejectRules.of(spec, manifest);
 
     timer.start("score and write");
     describe(spec, "score and write");
-    List<Column> output = new ArrayList<>();
-    for (String name : data.columns()) {
-      output.add(col(quote(name)));
-    }
-    output.add(col(Columns.PREDICTION).cast("double").as(Columns.PREDICTION));
-    Transformer last = model.stages()[model.stages().length - 1];
-    if (last instanceof LogisticRegressionModel) {
-      output.add(ElasticNetPipeline.positiveProbability().as(ElasticNetPipeline.PROBABILITY));
-    }
-    output.add(lit(version).as(MODEL_VERSION));
-    Dataset<Row> valid = tagged.where(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON);
-    Dataset<Row> transformed = model.transform(valid);
+    // Rows that pass the rules, counted on the way. The observation also splits the Java code Spark generates for
+    // the pass in two (reading and checking; scoring and writing): one method for all of it would be too large for
+    // the JVM to compile, and the pass would run several times slower.
+    Observation passed = new Observation("nightjar-passed-" + UUID.randomUUID());
+    Dataset<Row> valid = data.where(not(rules.anyFails())).observe(passed, count(lit(1)).as("rows"));
+    Dataset<Row> transformed = scorer.score(valid);
     Observation cold = null;
     if (List.of(transformed.columns()).contains(Columns.COLD_START)) {
       // ALS: how many rows took the cold-start path, counted in the same pass as the write.
@@ -225,6 +219,13 @@ public final class Predictor {
           coalesce(sum(when(flag.equalTo(2), 1L).otherwise(0L)), lit(0L)).as("itemUnseen"),
           coalesce(sum(when(flag.equalTo(3), 1L).otherwise(0L)), lit(0L)).as("bothUnseen"));
     }
+    List<Column> output = new ArrayList<>();
+    for (String name : transformed.columns()) {
+      if (!name.equals(Columns.COLD_START)) {
+        output.add(col(quote(name)));
+      }
+    }
+    output.add(lit(version).as(MODEL_VERSION));
     Dataset<Row> scores = transformed.select(output.toArray(Column[]::new));
     if (settings.filesPerPartition() > 0) {
       scores = spread(scores, manifest, partition, settings.filesPerPartition(), batch.withData().size());
@@ -252,7 +253,12 @@ public final class Predictor {
           + " please report it with the job spec", notFiniteScores));
     }
     long observedRows = ((Number) metrics.get("rows")).longValue();
+    long passedRows = ((Number) observed(passed).get("rows")).longValue();
     long writtenRows = scored.values().stream().mapToLong(WrittenFiles.Counts::rows).sum();
+    if (passedRows != observedRows) {
+      throw new IllegalStateException(String.format("%d rows passed the reject rules but %d were scored; nothing was "
+          + "published. This is a bug, please report it with the job spec", passedRows, observedRows));
+    }
     if (observedRows != writtenRows) {
       throw new IllegalStateException(String.format("%d rows were scored but the files written hold %d; nothing was "
           + "published, rerun the dates", observedRows, writtenRows));
@@ -262,7 +268,7 @@ public final class Predictor {
       // Some rows were not scored: a second pass writes them with their reasons.
       timer.start("write rejected rows");
       describe(spec, "write rejected rows");
-      PartitionedWriter.write(tagged.where(col(RowRules.REJECT_REASON).isNotNull()),
+      PartitionedWriter.write(data.where(rules.anyFails()).withColumn(RowRules.REJECT_REASON, rules.reason()),
           out.rejectedRoot().toString(), partition);
       timer.start("count rejected rows");
       rejected.putAll(countRejected(out, partition, batch.withData()));

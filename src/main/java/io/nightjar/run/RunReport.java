@@ -23,6 +23,8 @@ import java.util.Map;
  *     write, count written rows, ...), in milliseconds
  * @param coldStart ALS only (else null): scored rows that took the cold-start path, by case ({@code userUnseen},
  *     {@code itemUnseen}, {@code bothUnseen})
+ * @param scoring how the pipeline scored: {@code compiled} (plain Spark SQL expressions read off the fitted stages)
+ *     or {@code spark} ({@code PipelineModel.transform})
  */
 public record RunReport(
     String runId,
@@ -39,7 +41,8 @@ public record RunReport(
     Map<String, Long> rejectedByReason,
     String rejectedPath,
     Map<String, Long> phaseMillis,
-    Map<String, Long> coldStart) {
+    Map<String, Long> coldStart,
+    String scoring) {
 
   /**
    * One partition's accounting: {@code rowsRead == rowsScored + rowsRejected}.

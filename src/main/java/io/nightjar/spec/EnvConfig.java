@@ -79,7 +79,7 @@ public record EnvConfig(String source, String master, Map<String, String> sparkC
     PredictSpec predict = spec.predict() == null ? null : new PredictSpec(
         resolve(spec.predict().input(), dataRoot),
         resolve(spec.predict().outputPath(), dataRoot),
-        spec.predict().partition(), spec.predict().filesPerPartition());
+        spec.predict().partition(), spec.predict().filesPerPartition(), spec.predict().scoring());
     return spec.withPaths(resolve(spec.input(), dataRoot),
         new ModelSpec(resolve(spec.modelStore(), modelRoot), spec.model().keep(),
             spec.model().onSparkVersionMismatch()),

@@ -11,14 +11,17 @@ import java.util.Set;
  * @param filesPerPartition at most this many output files per partition value (scores are shuffled by partition
  *     value to get there), or 0 to write as the input is split (one file per input split and partition value, no
  *     shuffle)
+ * @param scoring how the loaded pipeline scores: compiled to plain Spark SQL expressions (the default) or through
+ *     {@code PipelineModel.transform}
  */
-public record PredictSpec(InputSpec input, String outputPath, String partition, int filesPerPartition) {
+public record PredictSpec(InputSpec input, String outputPath, String partition, int filesPerPartition,
+    ScoringMode scoring) {
   public static final String DEFAULT_PARTITION = "ds";
-  static final Set<String> KEYS = Set.of("input", "output", "partition", "filesPerPartition");
+  static final Set<String> KEYS = Set.of("input", "output", "partition", "filesPerPartition", "scoring");
 
-  /** Without a files-per-partition limit. */
+  /** Without a files-per-partition limit, compiled scoring. */
   public PredictSpec(InputSpec input, String outputPath, String partition) {
-    this(input, outputPath, partition, 0);
+    this(input, outputPath, partition, 0, ScoringMode.COMPILED);
   }
   static final Set<String> OUTPUT_KEYS = Set.of("path");
 
@@ -37,6 +40,8 @@ public record PredictSpec(InputSpec input, String outputPath, String partition, 
       throw node.invalid("filesPerPartition", String.valueOf(files),
           "a whole number from 1 to 10000, or 0 (the default) to write one file per input split and partition");
     }
-    return new PredictSpec(input, output, partition, (int) files);
+    ScoringMode scoring = ScoringMode.fromSpec("predict.scoring",
+        node.optionalString("scoring", ScoringMode.COMPILED.specName()));
+    return new PredictSpec(input, output, partition, (int) files, scoring);
   }
 }

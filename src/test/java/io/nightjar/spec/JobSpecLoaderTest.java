@@ -52,6 +52,16 @@ class JobSpecLoaderTest {
   }
 
   @Test
+  void predictScoringIsCompiledUnlessTheSpecSaysSpark() {
+    assertEquals(ScoringMode.COMPILED, load(ALS).predict().scoring());
+    assertEquals(ScoringMode.SPARK, load(ALS, "predict.scoring=spark").predict().scoring());
+    assertEquals(ScoringMode.COMPILED, load(ALS, "predict.scoring=Compiled").predict().scoring());
+    String message = failure(ALS, "predict.scoring=fast");
+    assertTrue(message.contains("predict.scoring = 'fast'") && message.contains("compiled")
+        && message.contains("spark"), message);
+  }
+
+  @Test
   void defaultsSeedFormatAndFeatures() {
     JobSpec spec = load("""
         name: homes
