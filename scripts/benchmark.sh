@@ -5,7 +5,7 @@
 #   scripts/benchmark.sh                 # lists the benchmarks
 #   scripts/benchmark.sh NAME [ARGS...]  # runs io.nightjar.bench.NAME
 #
-# Environment: BENCH_JAVA_OPTS (default -Xmx8g) adds JVM options; NIGHTJAR_BENCH_DIR (default target/bench) holds
+# Environment: BENCH_JAVA_OPTS (default -Xmx8g) adds JVM options; NIGHTJAR_BENCH_MASTER (default local[*]) the master; NIGHTJAR_BENCH_DIR (default target/bench) holds
 # generated data; NIGHTJAR_SHARED_DATA (default ../shared/data) is where the public datasets are read from.
 set -euo pipefail
 

@@ -46,8 +46,9 @@ public final class BenchSupport {
 
   /** A local session like the job's default one: every core, no UI, loopback. */
   public static SparkSession localSession(String app) {
+    String master = System.getenv("NIGHTJAR_BENCH_MASTER");
     SparkSession spark = SparkSession.builder()
-        .master("local[*]")
+        .master(master == null || master.isBlank() ? "local[*]" : master)
         .appName(app)
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
