@@ -31,6 +31,12 @@ final class PhaseTimer {
     }
   }
 
+  /** Records a phase timed elsewhere (work that ran beside the others), under its own name. */
+  void record(String phase, long ms) {
+    millis.merge(phase, ms, Long::sum);
+    LOG.info("predict phase '{}' took {} ms", phase, ms);
+  }
+
   Map<String, Long> millis() {
     return Collections.unmodifiableMap(new LinkedHashMap<>(millis));
   }

@@ -34,6 +34,7 @@ import io.nightjar.store.Manifest;
 import io.nightjar.store.ManifestSignature;
 import io.nightjar.store.ModelStore;
 import io.nightjar.store.ModelVerifier;
+import io.nightjar.store.PipelineLoader;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -102,14 +103,27 @@ public final class Predictor {
       throw new ModelException(String.format("model version %s in %s is a %s model, but job '%s' is of kind %s",
           version, store.root(), manifest.kind(), spec.name(), spec.kind().specName()));
     }
+    // The verified model loads beside the listing, locking, reading and checking of the batch: its small Spark jobs
+    // and the batch's are mostly start-up costs of a fresh JVM, and two of them overlap well.
+    describe(spec, "load model " + version);
+    ModelLoading loading = new ModelLoading(() -> Scorers.forModel(load(store.pipelineDir(version)),
+        settings.scoring()));
+    try {
+      return predict(spec, runDate, settings, version, manifest, loading, started, runId, timer);
+    } finally {
+      loading.close();
+    }
+  }
+
+  private PredictResult predict(JobSpec spec, Optional<LocalDate> runDate, PredictSpec settings, String version,
+      Manifest manifest, ModelLoading loading, Instant started, String runId, PhaseTimer timer) {
     timer.start("list partitions and lock");
+    describe(spec, "list partitions");
     List<String> dates = BatchReader.partitionsToScore(spark, settings.input(), settings.partition(), runDate);
     OutputLayout out = new OutputLayout(settings.outputPath(), settings.partition(), HadoopPaths.conf(spark));
     try (RunLock lock = RunLock.acquire(out.root(), settings.partition(), dates, runId, HadoopPaths.conf(spark))) {
-      describe(spec, "load model " + version);
-      timer.start("load model");
-      Scorer scorer = Scorers.forModel(load(store.pipelineDir(version)), settings.scoring());
       timer.start("read batch and check contract");
+      describe(spec, "read batch");
       BatchReader.BatchInput batch = BatchReader.read(spark, settings.input(), settings.partition(), dates);
       if (batch.data() != null) {
         // Checked before anything under the output changes: a batch of the wrong shape leaves it as it was.
@@ -119,6 +133,9 @@ public final class Predictor {
         }
         requireNoReservedColumns(batch.data());
       }
+      timer.start("wait for the model");
+      Scorer scorer = loading.get();
+      timer.record("load model", loading.millis());
       List<String> removed = out.prepare(dates);
       if (!removed.isEmpty()) {
         LOG.warn("removed what an earlier, unfinished run left: {}", removed);
@@ -332,13 +349,16 @@ public final class Predictor {
     SparkSessions.describePhase(spark, "predict " + spec.name(), phase);
   }
 
-  private static PipelineModel load(Path pipelineDir) {
+  private PipelineModel load(Path pipelineDir) {
     try {
-      return PipelineModel.load(pipelineDir.toString());
+      return PipelineLoader.load(pipelineDir, HadoopPaths.conf(spark));
+    } catch (ModelException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new ModelException("cannot load the saved pipeline at " + pipelineDir + ": " + e.getMessage(), e);
     }
   }
+
 
   private static void requireNoReservedColumns(Dataset<Row> batch) {
     for (String name : batch.columns()) {

@@ -1,0 +1,138 @@
+package io.nightjar.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nightjar.error.ModelException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.util.MLReader;
+
+/**
+ * Loads a saved {@link PipelineModel} as {@code PipelineModel.load} does (each stage by its own class's
+ * {@code MLReadable} reader, from the directory Spark's pipeline writer gave it), but the stages in parallel: each
+ * stage's reader runs a few small Spark jobs (its metadata, then its data), and one after the other they dominate the
+ * start of a short predict run. The pipeline's own metadata and each stage's class name are read straight from the
+ * files, without a Spark job. Call it only on a directory {@link StageAllowList} has checked.
+ */
+public final class PipelineLoader {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PIPELINE_MODEL = "org.apache.spark.ml.PipelineModel";
+  /** Stages loaded at once; more threads than that only wait on the same scheduler. */
+  private static final int MAX_THREADS = 8;
+
+  private PipelineLoader() {}
+
+  /**
+   * The saved pipeline under {@code pipelineDir}.
+   *
+   * @throws ModelException when the directory is not a saved pipeline or a stage cannot be loaded
+   */
+  public static PipelineModel load(Path pipelineDir, Configuration conf) {
+    try {
+      FileSystem fs = pipelineDir.getFileSystem(conf);
+      JsonNode metadata = metadata(fs, pipelineDir);
+      if (!PIPELINE_MODEL.equals(metadata.path("class").asText())) {
+        throw new ModelException(pipelineDir + " is not a saved PipelineModel: its metadata names the class '"
+            + metadata.path("class").asText() + "'");
+      }
+      List<String> uids = new ArrayList<>();
+      metadata.path("paramMap").path("stageUids").forEach(uid -> uids.add(uid.asText()));
+      String format = "%0" + String.valueOf(uids.size()).length() + "d";
+      List<Path> stageDirs = new ArrayList<>();
+      for (int index = 0; index < uids.size(); index++) {
+        stageDirs.add(new Path(new Path(pipelineDir, "stages"), String.format(format, index) + "_" + uids.get(index)));
+      }
+      Transformer[] stages = loadStages(fs, stageDirs);
+      return new PipelineModel(metadata.path("uid").asText(), stages);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the saved pipeline at " + pipelineDir, e);
+    }
+  }
+
+  private static Transformer[] loadStages(FileSystem fs, List<Path> stageDirs) throws IOException {
+    List<String> classes = new ArrayList<>();
+    for (Path dir : stageDirs) {
+      classes.add(metadata(fs, dir).path("class").asText());
+    }
+    AtomicInteger threadCount = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(MAX_THREADS, stageDirs.size())), r -> {
+      Thread thread = new Thread(r, "nightjar-load-stage-" + threadCount.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<Transformer>> loading = new ArrayList<>();
+      for (int index = 0; index < stageDirs.size(); index++) {
+        String className = classes.get(index);
+        String dir = stageDirs.get(index).toString();
+        loading.add(pool.submit(() -> loadStage(className, dir)));
+      }
+      Transformer[] stages = new Transformer[stageDirs.size()];
+      for (int index = 0; index < stages.length; index++) {
+        stages[index] = result(loading.get(index), stageDirs.get(index));
+      }
+      return stages;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Transformer loadStage(String className, String dir) throws ReflectiveOperationException {
+    if (PIPELINE_MODEL.equals(className)) {
+      return PipelineModel.load(dir);
+    }
+    // What Spark's own pipeline reader does: the class's static read(), then load(path).
+    MLReader<?> reader = (MLReader<?>) Class.forName(className).getMethod("read").invoke(null);
+    Object stage = reader.load(dir);
+    if (!(stage instanceof Transformer transformer)) {
+      throw new ModelException("the saved stage " + dir + " is a " + className + ", not a fitted transformer");
+    }
+    return transformer;
+  }
+
+  private static Transformer result(Future<Transformer> future, Path dir) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelException("interrupted while loading the saved stage " + dir, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() instanceof java.lang.reflect.InvocationTargetException invoked
+          ? invoked.getCause() : e.getCause();
+      if (cause instanceof ModelException model) {
+        throw model;
+      }
+      throw new ModelException("cannot load the saved stage " + dir + ": " + cause, cause);
+    }
+  }
+
+  /** The JSON of a saved stage's or pipeline's {@code metadata/part-*} file. */
+  private static JsonNode metadata(FileSystem fs, Path dir) throws IOException {
+    Path metadata = new Path(dir, "metadata");
+    if (!fs.exists(metadata)) {
+      throw new ModelException("the saved pipeline has no metadata at " + metadata);
+    }
+    for (FileStatus part : fs.listStatus(metadata)) {
+      if (part.isFile() && part.getPath().getName().startsWith("part-")) {
+        try (InputStream in = fs.open(part.getPath())) {
+          return JSON.readTree(in);
+        }
+      }
+    }
+    throw new ModelException("the saved stage " + dir + " has no metadata part file");
+  }
+}
