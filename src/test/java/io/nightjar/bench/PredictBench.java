@@ -47,7 +47,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Defaults: one size of 1,000,000 rows, 2 repetitions, no ALS. {@code --profile} prints the Spark jobs of the last
  * Nightjar run with their wall time, by the phase label each job carries. {@code --decompose} times single passes
- * over the batch (floor; floor plus reject rules and observed metrics; the model's transform) to show what costs.
+ * over the batch (floor; floor plus reject rules and observed metrics; the model's transform; the compiled scorer)
+ * to show what costs.
  */
 public final class PredictBench {
   private static final long SEED = 7;
@@ -191,6 +192,9 @@ public final class PredictBench {
     List<Double> floor = new ArrayList<>();
     List<Double> rules = new ArrayList<>();
     List<Double> transform = new ArrayList<>();
+    List<Double> compiled = new ArrayList<>();
+    io.nightjar.score.Scorer scorer = io.nightjar.score.Scorers.forModel(model,
+        io.nightjar.spec.ScoringMode.COMPILED);
     for (int rep = 0; rep < reps; rep++) {
       BenchSupport.deleteTree(out);
       floor.add(time(() -> {
@@ -226,12 +230,20 @@ public final class PredictBench {
             .parquet(out.toString());
         return null;
       }));
+      BenchSupport.deleteTree(out);
+      compiled.add(time(() -> {
+        scorer.score(spark.read().parquet(batch.toString())).write().partitionBy("ds").parquet(out.toString());
+        return null;
+      }));
       System.out.printf(Locale.ROOT, "  %s decompose rep %d: floor %.2f s, +rules+observe %.2f s, model transform "
-          + "%.2f s%n", label, rep + 1, floor.get(rep), rules.get(rep), transform.get(rep));
+          + "%.2f s, compiled scorer %.2f s%n", label, rep + 1, floor.get(rep), rules.get(rep), transform.get(rep),
+          compiled.get(rep));
     }
     System.out.println(BenchSupport.ratio(label + " floor + reject rules + observe", median(rules), median(floor),
         "s"));
     System.out.println(BenchSupport.ratio(label + " floor + model transform", median(transform), median(floor),
+        "s"));
+    System.out.println(BenchSupport.ratio(label + " floor + compiled scorer", median(compiled), median(floor),
         "s"));
   }
 
