@@ -64,7 +64,8 @@ final class PredictCommand implements Callable<Integer> {
           spec.name(), report.modelVersion(), values.size(), span, report.rowsRead(), report.rowsScored(),
           report.rowsRejected(), report.rejectedByReason().isEmpty() ? "" : " " + report.rejectedByReason(),
           result.outputPath());
-      out.printf("  run report %s/_runs/%s.json%n", result.outputPath(), report.runId());
+      out.printf("  run report %s/_runs/%s.json (scoring: %s)%n", result.outputPath(), report.runId(),
+          report.scoring());
       out.flush();
       return 0;
     } finally {
