@@ -42,16 +42,24 @@ final class FactorScorer implements Scorer {
   /** Wider factor vectors make the generated code too large; such models are scored by the pipeline itself. */
   static final int MAX_RANK = 512;
 
-  private final StringIndexerModel indexer;
+  /** Lookup tables of at most this many ids are built once, when the model is compiled, and kept on the driver. */
+  static final int MAX_COLLECTED_IDS = 250_000;
+
   private final BiasModel biases;
-  private final ALSModel als;
+  private final int rank;
   private final boolean coldStart;
+  private final Side users;
+  private final Side items;
 
   private FactorScorer(StringIndexerModel indexer, BiasModel biases, ALSModel als, boolean coldStart) {
-    this.indexer = indexer;
     this.biases = biases;
-    this.als = als;
+    this.rank = als.rank();
     this.coldStart = coldStart;
+    SparkSession spark = biases.userBiases().sparkSession();
+    users = Side.of(spark, "__nj_su_", indexer.getInputCols()[0], indexer.labelsArray()[0], biases.userBiases(),
+        "u", als.userFactors(), rank);
+    items = Side.of(spark, "__nj_si_", indexer.getInputCols()[1], indexer.labelsArray()[1], biases.itemBiases(),
+        "i", als.itemFactors(), rank);
   }
 
   static Compilation compile(PipelineModel model) {
@@ -88,16 +96,11 @@ final class FactorScorer implements Scorer {
   @Override
   public Dataset<Row> score(Dataset<Row> batch) {
     SparkSession spark = batch.sparkSession();
-    int rank = als.rank();
-    Side users = new Side("__nj_su_", indexer.getInputCols()[0], indexer.labelsArray()[0]);
-    Side items = new Side("__nj_si_", indexer.getInputCols()[1], indexer.labelsArray()[1]);
     DataType userType = batch.schema().apply(users.idColumn()).dataType();
     DataType itemType = batch.schema().apply(items.idColumn()).dataType();
     Dataset<Row> joined = batch
-        .join(users.table(spark, biases.userBiases(), "u", als.userFactors(), rank, userType),
-            users.joinCondition(userType), "left")
-        .join(items.table(spark, biases.itemBiases(), "i", als.itemFactors(), rank, itemType),
-            items.joinCondition(itemType), "left");
+        .join(users.lookup(spark, userType), users.joinCondition(userType), "left")
+        .join(items.lookup(spark, itemType), items.joinCondition(itemType), "left");
     Column dot = users.factor(0).multiply(items.factor(0));
     for (int k = 1; k < rank; k++) {
       dot = dot.plus(users.factor(k).multiply(items.factor(k)));
@@ -122,15 +125,15 @@ final class FactorScorer implements Scorer {
     return ScoringMode.COMPILED.specName();
   }
 
-  /** One side's lookup table and the names of its columns, all prefixed so they never meet a batch column. */
-  private record Side(String prefix, String idColumn, String[] labels) {
-    /**
-     * The lookup table, keyed to match the batch's id column of type {@code idType}: by the id's string, as the
-     * indexer matches it, or, for a whole-number id, by the level parsed back to that type (only levels that are
-     * exactly that number's string, so the same rows match), which spares every batch row a conversion to a string.
-     */
-    Dataset<Row> table(SparkSession spark, Dataset<Row> biasTable, String biasKey, Dataset<Row> factors, int rank,
-        DataType idType) {
+  /**
+   * One side's lookup table (id as the indexer reads it, bias, whether the bias table knows the id, factors) and the
+   * names of its columns, all prefixed so they never meet a batch column. A small table is computed once and kept
+   * on the driver as rows ({@code collected}); a large one stays a Spark plan ({@code table}).
+   */
+  private record Side(String prefix, String idColumn, long ids, int rank, Dataset<Row> table, List<Row> collected,
+      StructType schema) {
+    static Side of(SparkSession spark, String prefix, String idColumn, String[] labels, Dataset<Row> biasTable,
+        String biasKey, Dataset<Row> factors, int rank) {
       List<Row> rows = new ArrayList<>(labels.length);
       for (int index = 0; index < labels.length; index++) {
         rows.add(RowFactory.create(labels[index], (double) index));
@@ -139,26 +142,36 @@ final class FactorScorer implements Scorer {
           .add(prefix + "key", DataTypes.StringType, false)
           .add(prefix + "index", DataTypes.DoubleType, false);
       Column index = col(prefix + "index");
-      Dataset<Row> table = spark.createDataFrame(rows, schema)
+      Dataset<Row> joined = spark.createDataFrame(rows, schema)
           .join(biasTable.select(col(biasKey).as(prefix + "bias_key"), col("b").as(prefix + "bias")),
               index.equalTo(col(prefix + "bias_key")), "left")
           .join(factors.select(col("id").as(prefix + "factor_id"), col("features").as(prefix + "features")),
               index.cast("int").equalTo(col(prefix + "factor_id")), "left");
       List<Column> columns = new ArrayList<>();
-      if (integral(idType)) {
-        Column typed = col(prefix + "key").try_cast(idType);
-        table = table.where(typed.cast("string").eqNullSafe(col(prefix + "key")));
-        columns.add(typed.as(prefix + "key"));
-      } else {
-        columns.add(col(prefix + "key"));
-      }
+      columns.add(col(prefix + "key"));
       columns.add(col(prefix + "bias"));
       columns.add(col(prefix + "bias_key").isNotNull().as(prefix + "seen"));
       for (int k = 0; k < rank; k++) {
         columns.add(col(prefix + "features").getItem(k).as(prefix + "f" + k));
       }
-      Dataset<Row> lookup = table.select(columns.toArray(Column[]::new));
-      long estimatedBytes = (long) labels.length * (4L * rank + 64);
+      Dataset<Row> table = joined.select(columns.toArray(Column[]::new));
+      List<Row> collected = labels.length <= MAX_COLLECTED_IDS ? table.collectAsList() : null;
+      return new Side(prefix, idColumn, labels.length, rank, table, collected, table.schema());
+    }
+
+    /**
+     * The lookup table, keyed to match the batch's id column of type {@code idType}: by the id's string, as the
+     * indexer matches it, or, for a whole-number id, by the level parsed back to that type (only levels that are
+     * exactly that number's string, so the same rows match), which spares every batch row a conversion to a string.
+     */
+    Dataset<Row> lookup(SparkSession spark, DataType idType) {
+      Dataset<Row> lookup = collected != null ? spark.createDataFrame(collected, schema) : table;
+      if (integral(idType)) {
+        Column typed = col(prefix + "key").try_cast(idType);
+        lookup = lookup.where(typed.cast("string").eqNullSafe(col(prefix + "key")))
+            .withColumn(prefix + "key", typed);
+      }
+      long estimatedBytes = ids * (4L * rank + 64);
       return estimatedBytes <= MAX_BROADCAST_BYTES ? broadcast(lookup) : lookup;
     }
 
