@@ -129,7 +129,7 @@ public final class RankingEvaluation {
     if (!excludeSeen) {
       Dataset<Row> top = ranked.where(col(RANK).leq(k))
           .agg(sort_array(collect_list(struct(col(RANK), col(itemCol)))).alias(TOP))
-          .select(expr(String.format("transform(%s, x -> x.%s)", TOP, quoted(itemCol))).alias(RECOMMENDATIONS));
+          .select(expr(String.format("transform(%s, x -> x.%s)", TOP, Columns.quoted(itemCol))).alias(RECOMMENDATIONS));
       return pairs.select(col(userCol)).distinct().crossJoin(broadcast(top));
     }
     Dataset<Row> seen = pairs.distinct();
@@ -145,11 +145,7 @@ public final class RankingEvaluation {
     return candidates.join(ranked, RANK)
         .groupBy(col(userCol))
         .agg(sort_array(collect_list(struct(col(POS), col(itemCol)))).alias(TOP))
-        .select(col(userCol), expr(String.format("transform(%s, x -> x.%s)", TOP, quoted(itemCol)))
+        .select(col(userCol), expr(String.format("transform(%s, x -> x.%s)", TOP, Columns.quoted(itemCol)))
             .alias(RECOMMENDATIONS));
-  }
-
-  private static String quoted(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 }

@@ -22,6 +22,11 @@ public final class Columns {
 
   private Columns() {}
 
+  /** {@code name} as a Spark column reference: back-quoted, so dots and spaces in user column names stay literal. */
+  public static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
   static String imputed(String column) {
     return INTERNAL_PREFIX + "imputed_" + column;
   }

@@ -239,7 +239,7 @@ public final class Predictor {
     List<Column> output = new ArrayList<>();
     for (String name : transformed.columns()) {
       if (!name.equals(Columns.COLD_START)) {
-        output.add(col(quote(name)));
+        output.add(col(Columns.quoted(name)));
       }
     }
     output.add(lit(version).as(MODEL_VERSION));
@@ -317,7 +317,7 @@ public final class Predictor {
     List<Column> hashed = new ArrayList<>();
     hashed.add(col(Columns.PREDICTION));
     if (manifest.contract() != null) {
-      manifest.contract().columns().forEach(c -> hashed.add(col(quote(c.name()))));
+      manifest.contract().columns().forEach(c -> hashed.add(col(Columns.quoted(c.name()))));
     }
     Column salt = pmod(xxhash64(hashed.toArray(Column[]::new)), lit((long) files));
     int tasks = (int) Math.max(1, Math.min(100_000L, (long) files * values));
@@ -402,10 +402,6 @@ public final class Predictor {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while collecting the scoring metrics", e);
     }
-  }
-
-  private static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 
   private static long total(Map<String, Map<String, Long>> byPartition) {

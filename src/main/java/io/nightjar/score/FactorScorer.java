@@ -177,7 +177,7 @@ final class FactorScorer implements Scorer {
 
     /** The batch's id matched against the table's key: as it is for a whole number, else as a string. */
     Column joinCondition(DataType idType) {
-      Column id = col(Scorers.quote(idColumn));
+      Column id = col(Columns.quoted(idColumn));
       return (integral(idType) ? id : id.cast("string")).equalTo(col(prefix + "key"));
     }
 

@@ -132,7 +132,7 @@ final class LinearScorer implements Scorer {
           return Compilation.refused("the Imputer's missingValue is " + imputer.getMissingValue());
         }
         String[] in = imputer.getInputCols();
-        Row surrogates = imputer.surrogateDF().select(Arrays.stream(in).map(c -> col(Scorers.quote(c)))
+        Row surrogates = imputer.surrogateDF().select(Arrays.stream(in).map(c -> col(Columns.quoted(c)))
             .toArray(Column[]::new)).head();
         for (int c = 0; c < in.length; c++) {
           imputed.put(imputer.getOutputCols()[c], new Numeric(in[c], ((Number) surrogates.get(c)).doubleValue(), 0));
@@ -251,10 +251,10 @@ final class LinearScorer implements Scorer {
     if (term instanceof ByLevel level) {
       return level.levels().length == 0 ? lit(level.otherwise())
           : coalesce(try_element_at(map_from_arrays(lit(level.levels()), lit(level.coefficients())),
-              col(Scorers.quote(level.column())).cast("string")), lit(level.otherwise()));
+              col(Columns.quoted(level.column())).cast("string")), lit(level.otherwise()));
     }
     ByIndex index = (ByIndex) term;
-    return element_at(lit(index.byIndex()), col(Scorers.quote(index.indexColumn())).cast("int").plus(1));
+    return element_at(lit(index.byIndex()), col(Columns.quoted(index.indexColumn())).cast("int").plus(1));
   }
 
   /**
@@ -262,7 +262,7 @@ final class LinearScorer implements Scorer {
    * surrogate, and the result is cast back to the column's type), then as a double.
    */
   private static Column imputed(Numeric numeric, DataType type) {
-    Column value = col(Scorers.quote(numeric.column())).cast("double");
+    Column value = col(Columns.quoted(numeric.column())).cast("double");
     if (numeric.surrogate() == null) {
       return value;
     }

@@ -2,6 +2,7 @@ package io.nightjar.score;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.nightjar.pipeline.Columns;
 import io.nightjar.pipeline.stage.PredictionCombiner;
 import io.nightjar.spec.ScoringMode;
 import java.util.ArrayList;
@@ -40,12 +41,8 @@ public final class Scorers {
   static List<Column> batchColumns(Dataset<Row> batch) {
     List<Column> columns = new ArrayList<>();
     for (String name : batch.columns()) {
-      columns.add(col(quote(name)));
+      columns.add(col(Columns.quoted(name)));
     }
     return columns;
-  }
-
-  static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 }
