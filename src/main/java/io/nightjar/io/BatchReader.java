@@ -13,10 +13,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads a Hive-style partitioned batch ({@code <root>/<partition>=YYYY-MM-DD/...}): one date, or every partition.
@@ -64,20 +67,39 @@ public final class BatchReader {
     Path root = new Path(input.path());
     List<String> withData = new ArrayList<>();
     List<String> empty = new ArrayList<>();
+    Optional<FileStatus> firstFile = Optional.empty();
     for (String value : values) {
-      (hasDataFiles(new Path(root, partition + "=" + value), conf) ? withData : empty).add(value);
+      Optional<FileStatus> file = firstDataFile(new Path(root, partition + "=" + value), conf);
+      (file.isPresent() ? withData : empty).add(value);
+      firstFile = firstFile.isPresent() ? firstFile : file;
     }
     if (withData.isEmpty()) {
       return new BatchInput(null, withData, empty);
     }
     String[] dirs = withData.stream().map(v -> new Path(root, partition + "=" + v).toString()).toArray(String[]::new);
-    Dataset<Row> batch = DatasetReader.reader(spark, input).option("basePath", root.toString()).load(dirs);
+    DataFrameReader reader = DatasetReader.reader(spark, input).option("basePath", root.toString());
+    boolean partitionIsString = false;
+    if (input.schema() == null && "parquet".equals(input.format()) && !mergesSchemas(spark, input)) {
+      // The schema Spark would infer, read on the driver: saves the Spark job Parquet schema inference runs. The
+      // partition column is declared a string, so each file's value is the directory name as it stands: no date
+      // is inferred, and no cast back to a string runs on every row.
+      Optional<StructType> schema = ParquetSchemas.writtenBySpark(firstFile.get(), conf)
+          .filter(s -> !List.of(s.fieldNames()).contains(partition));
+      if (schema.isPresent()) {
+        reader = reader.schema(schema.get().add(partition, DataTypes.StringType));
+        partitionIsString = true;
+      }
+    }
+    Dataset<Row> batch = reader.load(dirs);
     if (!List.of(batch.columns()).contains(partition)) {
       throw new InputDataException(String.format(
           "the batch under %s has no partition column '%s'; check predict.partition in the job spec",
           Redaction.path(root.toString()), partition));
     }
-    return new BatchInput(batch.withColumn(partition, functions.col(partition).cast("string")), withData, empty);
+    if (!partitionIsString) {
+      batch = batch.withColumn(partition, functions.col(partition).cast("string"));
+    }
+    return new BatchInput(batch, withData, empty);
   }
 
   /**
@@ -89,19 +111,32 @@ public final class BatchReader {
    */
   public record BatchInput(Dataset<Row> data, List<String> withData, List<String> empty) {}
 
-  private static boolean hasDataFiles(Path dir, Configuration conf) {
+  /** The first data file (by name) directly in {@code dir}, or empty when it holds none. */
+  private static Optional<FileStatus> firstDataFile(Path dir, Configuration conf) {
     FileSystem fs = HadoopPaths.fileSystem(dir, conf);
     try {
+      FileStatus first = null;
       for (FileStatus status : fs.listStatus(dir)) {
         String name = status.getPath().getName();
-        if (!name.startsWith("_") && !name.startsWith(".") && (status.isDirectory() || status.getLen() > 0)) {
-          return true;
+        if (!name.startsWith("_") && !name.startsWith(".") && (status.isDirectory() || status.getLen() > 0)
+            && (first == null || name.compareTo(first.getPath().getName()) < 0)) {
+          first = status;
         }
       }
-      return false;
+      return Optional.ofNullable(first);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
+  }
+
+  /** True when the reader is asked to merge the schemas of all files (option or session setting). */
+  private static boolean mergesSchemas(SparkSession spark, InputSpec input) {
+    for (var option : input.options().entrySet()) {
+      if (option.getKey().equalsIgnoreCase("mergeSchema")) {
+        return Boolean.parseBoolean(option.getValue());
+      }
+    }
+    return Boolean.parseBoolean(spark.conf().get("spark.sql.parquet.mergeSchema", "false"));
   }
 
   /** The partition values present under {@code root}, sorted. */

@@ -1,0 +1,130 @@
+package io.nightjar.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nightjar.spec.InputSpec;
+import io.nightjar.testing.SparkTestBase;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link BatchReader} reads a Spark-written batch with the schema from one file's footer, with no Spark job, and
+ * gets exactly what Spark's own inference gives; other writers' files and merged schemas still go through Spark.
+ */
+class BatchReaderTest extends SparkTestBase {
+  @TempDir
+  static Path dir;
+
+  private static final List<Integer> JOBS = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  static void listen() {
+    spark.sparkContext().addSparkListener(new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart event) {
+        JOBS.add(event.jobId());
+      }
+    });
+  }
+
+  private static int jobsDuring(Runnable work) {
+    drain();
+    JOBS.clear();
+    work.run();
+    drain();
+    return JOBS.size();
+  }
+
+  private static void drain() {
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static InputSpec input(Path root, Map<String, String> options) {
+    return new InputSpec(root.toString(), "parquet", options, null);
+  }
+
+  /** What Spark itself reads, with its own schema inference, as BatchReader presents it (partition as string). */
+  private static Dataset<Row> sparkRead(Path root, List<String> values) {
+    String[] dirs = values.stream().map(v -> root.resolve("ds=" + v).toString()).toArray(String[]::new);
+    Dataset<Row> rows = spark.read().option("basePath", root.toString()).parquet(dirs);
+    return rows.withColumn("ds", rows.col("ds").cast("string"));
+  }
+
+  @Test
+  void aSparkWrittenBatchIsReadWithItsFooterSchemaAndNoJob() {
+    Path root = dir.resolve("typed");
+    spark.sql("SELECT id, CAST(id AS INT) AS i, id * 0.5D AS d, CAST(id * 0.25 AS DECIMAL(12, 3)) AS dec,"
+        + " CONCAT('u', id) AS s, IF(id % 3 = 0, NULL, id) AS maybe, DATE'2026-01-01' + CAST(id AS INT) AS day,"
+        + " TIMESTAMP'2026-01-01 10:00:00' AS ts, ARRAY(id, id + 1) AS arr, NAMED_STRUCT('a', id, 'b', 'x') AS st,"
+        + " IF(id < 5, '2026-11-20', '2026-11-21') AS ds FROM range(10)")
+        .write().partitionBy("ds").parquet(root.toString());
+    List<String> values = List.of("2026-11-20", "2026-11-21");
+    Dataset<Row>[] read = new Dataset[1];
+    int jobs = jobsDuring(() -> read[0] = BatchReader.read(spark, input(root, Map.of()), "ds", values).data());
+    assertEquals(0, jobs, "the schema comes from a footer read on the driver");
+    Dataset<Row> expected = sparkRead(root, values);
+    assertEquals(expected.schema(), read[0].schema());
+    assertEquals(expected.orderBy("id").collectAsList(), read[0].orderBy("id").collectAsList());
+  }
+
+  @Test
+  void aFileWithoutSparksSchemaIsInferredBySpark() throws Exception {
+    Path root = dir.resolve("foreign");
+    MessageType type = MessageTypeParser.parseMessageType(
+        "message row { required int64 user; optional binary name (STRING); optional double score; }");
+    Configuration conf = new Configuration();
+    try (ParquetWriter<Group> writer = ExampleParquetWriter
+        .builder(new org.apache.hadoop.fs.Path(root.resolve("ds=2026-11-20/part-0.parquet").toString()))
+        .withType(type).withConf(conf).build()) {
+      SimpleGroupFactory groups = new SimpleGroupFactory(type);
+      for (int k = 0; k < 3; k++) {
+        writer.write(groups.newGroup().append("user", (long) k).append("name", "n" + k).append("score", k * 1.5));
+      }
+    }
+    assertTrue(ParquetSchemas.writtenBySpark(
+        org.apache.hadoop.fs.FileSystem.getLocal(conf).getFileStatus(
+            new org.apache.hadoop.fs.Path(root.resolve("ds=2026-11-20/part-0.parquet").toString())), conf).isEmpty(),
+        "a file from another writer records no Spark schema");
+    List<String> values = List.of("2026-11-20");
+    Dataset<Row> read = BatchReader.read(spark, input(root, Map.of()), "ds", values).data();
+    Dataset<Row> expected = sparkRead(root, values);
+    assertEquals(expected.schema(), read.schema());
+    assertEquals(expected.orderBy("user").collectAsList(), read.orderBy("user").collectAsList());
+  }
+
+  @Test
+  void mergedSchemasAreLeftToSpark() {
+    Path root = dir.resolve("merged");
+    spark.sql("SELECT id AS a FROM range(3)").write().parquet(root.resolve("ds=2026-11-20").toString());
+    spark.sql("SELECT id AS a, id * 2 AS b FROM range(3)").write().parquet(root.resolve("ds=2026-11-21").toString());
+    List<String> values = List.of("2026-11-20", "2026-11-21");
+    StructType merged = BatchReader.read(spark, input(root, Map.of("mergeSchema", "true")), "ds", values).data()
+        .schema();
+    assertEquals(List.of("a", "b", "ds"), List.of(merged.fieldNames()), "the merged schema has every file's columns");
+  }
+}
