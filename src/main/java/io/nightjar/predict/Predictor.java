@@ -20,6 +20,7 @@ import io.nightjar.io.BatchReader;
 import io.nightjar.io.HadoopPaths;
 import io.nightjar.io.PartitionedWriter;
 import io.nightjar.pipeline.Columns;
+import io.nightjar.pipeline.ElasticNetPipeline;
 import io.nightjar.run.LockHolder;
 import io.nightjar.run.OutputLayout;
 import io.nightjar.run.Redaction;
@@ -51,7 +52,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -257,7 +257,9 @@ public final class Predictor {
     scores = scores.observe(observation, count(lit(1)).as("rows"),
         coalesce(sum(when(notFinite, 1L).otherwise(0L)), lit(0L)).as("notFinite"));
     lock.verifyHeld();
-    scores.write().mode(SaveMode.ErrorIfExists).partitionBy(partition).parquet(staging.toString());
+    List<String> continuous = List.of(scores.columns()).contains(ElasticNetPipeline.PROBABILITY)
+        ? List.of(Columns.PREDICTION, ElasticNetPipeline.PROBABILITY) : List.of(Columns.PREDICTION);
+    PartitionedWriter.writeNew(spark, scores, staging.toString(), partition, continuous);
     Map<String, Object> metrics = observed(observation);
     if (cold != null) {
       observed(cold).forEach((name, value) -> coldStart.put(name, ((Number) value).longValue()));
