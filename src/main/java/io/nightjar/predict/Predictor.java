@@ -98,19 +98,17 @@ public final class Predictor {
     timer.start("verify model");
     ModelStore store = ModelStore.open(spec.modelStore(), HadoopPaths.conf(spark));
     String version = store.resolve(requestedVersion);
-    Manifest manifest = ModelVerifier.verifyBeforeLoad(store, version, signer, spec.model(), spark.version());
+    Manifest manifest = ModelVerifier.verify(store, version, signer, spec.model(), spark.version());
     if (!spec.kind().specName().equals(manifest.kind())) {
       throw new ModelException(String.format("model version %s in %s is a %s model, but job '%s' is of kind %s",
           version, store.root(), manifest.kind(), spec.name(), spec.kind().specName()));
     }
-    // The model loads beside the digest check of its files and the listing, locking, reading and checking of the
-    // batch: its small Spark jobs and the batch's are mostly start-up costs of a fresh JVM, and they overlap well.
-    // The classes it names are checked already; the model is used only once every digest has matched.
+    // The verified model loads beside the listing, locking, reading and checking of the batch: its small Spark jobs
+    // and the batch's are mostly start-up costs of a fresh JVM, and two of them overlap well.
     describe(spec, "load model " + version);
     ModelLoading loading = new ModelLoading(() -> Scorers.forModel(load(store.pipelineDir(version)),
         settings.scoring()));
     try {
-      ModelVerifier.verifyFiles(store, version, manifest);
       return predict(spec, runDate, settings, version, manifest, loading, started, runId, timer);
     } finally {
       loading.close();

@@ -23,26 +23,6 @@ public final class ModelVerifier {
   /** Verifies a version and returns its manifest; fails with exit code 4 naming what is wrong. */
   public static Manifest verify(ModelStore store, String version, Optional<ManifestSignature> signer,
       ModelSpec policy, String runningSpark) {
-    Manifest manifest = checkManifest(store, version, signer);
-    verifyFiles(store, version, manifest);
-    checkClassesAndSpark(store, version, manifest, policy, runningSpark);
-    return manifest;
-  }
-
-  /**
-   * Everything {@link #verify} checks except the files' digests, for a caller that starts loading the pipeline
-   * beside {@link #verifyFiles}: the signature and manifest, the classes the metadata names (so the loader cannot be
-   * made to instantiate another class) and the Spark version. The caller must not use the loaded model unless
-   * {@link #verifyFiles} then passes.
-   */
-  public static Manifest verifyBeforeLoad(ModelStore store, String version, Optional<ManifestSignature> signer,
-      ModelSpec policy, String runningSpark) {
-    Manifest manifest = checkManifest(store, version, signer);
-    checkClassesAndSpark(store, version, manifest, policy, runningSpark);
-    return manifest;
-  }
-
-  private static Manifest checkManifest(ModelStore store, String version, Optional<ManifestSignature> signer) {
     byte[] bytes = store.manifestBytes(version);
     Path where = store.versionDir(version);
     if (signer.isPresent()) {
@@ -57,17 +37,14 @@ public final class ModelVerifier {
             ManifestSignature.KEY_VARIABLE));
       }
     }
-    return ModelStore.parse(bytes, where + "/" + ModelStore.MANIFEST);
-  }
-
-  private static void checkClassesAndSpark(ModelStore store, String version, Manifest manifest, ModelSpec policy,
-      String runningSpark) {
+    Manifest manifest = ModelStore.parse(bytes, where + "/" + ModelStore.MANIFEST);
+    verifyFiles(store, version, manifest);
     StageAllowList.check(store.fileSystem(), store.pipelineDir(version));
     verifySparkVersion(version, manifest, policy, runningSpark);
+    return manifest;
   }
 
-  /** Fails unless every file of the version's pipeline has the digest its manifest records, and no file is extra. */
-  public static void verifyFiles(ModelStore store, String version, Manifest manifest) {
+  private static void verifyFiles(ModelStore store, String version, Manifest manifest) {
     Path pipeline = store.pipelineDir(version);
     if (manifest.files() == null || manifest.files().isEmpty()) {
       throw new ModelException(String.format("the manifest of model version %s records no file digests, so %s cannot "
