@@ -24,8 +24,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Reads a Hive-style partitioned batch ({@code <root>/<partition>=YYYY-MM-DD/...}): one date, or every partition.
  *
- * <p>The partition column comes back as a string holding the directory's value, whatever type Spark would infer, so
- * the output is partitioned by exactly the same directory names.
+ * <p>The partition column comes back typed so that the output is partitioned by exactly the same directory names: a
+ * date when every value is an ISO date as written, else a string holding the directory's value.
  */
 public final class BatchReader {
   private BatchReader() {}
@@ -78,16 +78,18 @@ public final class BatchReader {
     }
     String[] dirs = withData.stream().map(v -> new Path(root, partition + "=" + v).toString()).toArray(String[]::new);
     DataFrameReader reader = DatasetReader.reader(spark, input).option("basePath", root.toString());
-    boolean partitionIsString = false;
+    boolean partitionDeclared = false;
     if (input.schema() == null && "parquet".equals(input.format()) && !mergesSchemas(spark, input)) {
       // The schema Spark would infer, read on the driver: saves the Spark job Parquet schema inference runs. The
-      // partition column is declared a string, so each file's value is the directory name as it stands: no date
-      // is inferred, and no cast back to a string runs on every row.
+      // partition column is declared so that no cast runs on every row and the output directories are named exactly
+      // as the input's: a date when every value is an ISO date as it stands (a date sorts fastest before the
+      // partitioned write), else a string holding the directory name.
       Optional<StructType> schema = ParquetSchemas.writtenBySpark(firstFile.get(), conf)
           .filter(s -> !List.of(s.fieldNames()).contains(partition));
       if (schema.isPresent()) {
-        reader = reader.schema(schema.get().add(partition, DataTypes.StringType));
-        partitionIsString = true;
+        boolean dates = withData.stream().allMatch(BatchReader::isIsoDate);
+        reader = reader.schema(schema.get().add(partition, dates ? DataTypes.DateType : DataTypes.StringType));
+        partitionDeclared = true;
       }
     }
     Dataset<Row> batch = reader.load(dirs);
@@ -96,7 +98,7 @@ public final class BatchReader {
           "the batch under %s has no partition column '%s'; check predict.partition in the job spec",
           Redaction.path(root.toString()), partition));
     }
-    if (!partitionIsString) {
+    if (!partitionDeclared) {
       batch = batch.withColumn(partition, functions.col(partition).cast("string"));
     }
     return new BatchInput(batch, withData, empty);
@@ -126,6 +128,15 @@ public final class BatchReader {
       return Optional.ofNullable(first);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  /** True when {@code value} is a date written as ISO {@code yyyy-MM-dd} would write it. */
+  static boolean isIsoDate(String value) {
+    try {
+      return LocalDate.parse(value).toString().equals(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
     }
   }
 

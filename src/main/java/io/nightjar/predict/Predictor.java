@@ -257,7 +257,7 @@ public final class Predictor {
     lock.verifyHeld();
     List<String> continuous = List.of(scores.columns()).contains(ElasticNetPipeline.PROBABILITY)
         ? List.of(Columns.PREDICTION, ElasticNetPipeline.PROBABILITY) : List.of(Columns.PREDICTION);
-    PartitionedWriter.writeNew(spark, scores, staging.toString(), partition, continuous);
+    PartitionedWriter.writeNew(scores, staging.toString(), partition, continuous);
     Map<String, Object> metrics = observed(observation);
     if (cold != null) {
       observed(cold).forEach((name, value) -> coldStart.put(name, ((Number) value).longValue()));

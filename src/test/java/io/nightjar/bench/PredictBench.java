@@ -32,6 +32,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Predict at the I/O floor: for each batch size, the plain-Spark floor (read the Parquet batch, write it back
@@ -193,6 +194,8 @@ public final class PredictBench {
     List<Double> rules = new ArrayList<>();
     List<Double> transform = new ArrayList<>();
     List<Double> compiled = new ArrayList<>();
+    List<Double> unsorted = new ArrayList<>();
+    List<Double> stringDs = new ArrayList<>();
     io.nightjar.score.Scorer scorer = io.nightjar.score.Scorers.forModel(model,
         io.nightjar.spec.ScoringMode.COMPILED);
     for (int rep = 0; rep < reps; rep++) {
@@ -235,10 +238,26 @@ public final class PredictBench {
         scorer.score(spark.read().parquet(batch.toString())).write().partitionBy("ds").parquet(out.toString());
         return null;
       }));
+      BenchSupport.deleteTree(out);
+      unsorted.add(time(() -> {
+        io.nightjar.io.PartitionedWriter.writeNew(scorer.score(spark.read().parquet(batch.toString())), out.toString(),
+            "ds", List.of("prediction"));
+        return null;
+      }));
+      BenchSupport.deleteTree(out);
+      stringDs.add(time(() -> {
+        StructType schema = spark.read().parquet(batch.toString()).drop("ds").schema().add("ds", "string");
+        spark.read().schema(schema).parquet(batch.toString()).write().partitionBy("ds").parquet(out.toString());
+        return null;
+      }));
       System.out.printf(Locale.ROOT, "  %s decompose rep %d: floor %.2f s, +rules+observe %.2f s, model transform "
-          + "%.2f s, compiled scorer %.2f s%n", label, rep + 1, floor.get(rep), rules.get(rep), transform.get(rep),
-          compiled.get(rep));
+          + "%.2f s, compiled scorer %.2f s, same without a score dictionary %.2f s, string ds %.2f s%n", label, rep + 1,
+          floor.get(rep), rules.get(rep), transform.get(rep), compiled.get(rep), unsorted.get(rep), stringDs.get(rep));
     }
+    System.out.println(BenchSupport.ratio(label + " floor + compiled scorer, no score dictionary", median(unsorted),
+        median(floor), "s"));
+    System.out.println(BenchSupport.ratio(label + " floor, ds read as a string", median(stringDs), median(floor),
+        "s"));
     System.out.println(BenchSupport.ratio(label + " floor + reject rules + observe", median(rules), median(floor),
         "s"));
     System.out.println(BenchSupport.ratio(label + " floor + model transform", median(transform), median(floor),

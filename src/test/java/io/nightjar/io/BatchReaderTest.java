@@ -68,11 +68,11 @@ class BatchReaderTest extends SparkTestBase {
     return new InputSpec(root.toString(), "parquet", options, null);
   }
 
-  /** What Spark itself reads, with its own schema inference, as BatchReader presents it (partition as string). */
-  private static Dataset<Row> sparkRead(Path root, List<String> values) {
+  /** What Spark itself reads, with its own schema inference; the partition column cast to a string if asked. */
+  private static Dataset<Row> sparkRead(Path root, List<String> values, boolean partitionAsString) {
     String[] dirs = values.stream().map(v -> root.resolve("ds=" + v).toString()).toArray(String[]::new);
     Dataset<Row> rows = spark.read().option("basePath", root.toString()).parquet(dirs);
-    return rows.withColumn("ds", rows.col("ds").cast("string"));
+    return partitionAsString ? rows.withColumn("ds", rows.col("ds").cast("string")) : rows;
   }
 
   @Test
@@ -87,9 +87,25 @@ class BatchReaderTest extends SparkTestBase {
     Dataset<Row>[] read = new Dataset[1];
     int jobs = jobsDuring(() -> read[0] = BatchReader.read(spark, input(root, Map.of()), "ds", values).data());
     assertEquals(0, jobs, "the schema comes from a footer read on the driver");
-    Dataset<Row> expected = sparkRead(root, values);
+    // ISO dates: the partition column is the date Spark infers, with no cast.
+    Dataset<Row> expected = sparkRead(root, values, false);
     assertEquals(expected.schema(), read[0].schema());
     assertEquals(expected.orderBy("id").collectAsList(), read[0].orderBy("id").collectAsList());
+  }
+
+  @Test
+  void partitionValuesThatAreNotIsoDatesComeBackAsTheDirectoryNames() {
+    Path root = dir.resolve("odd");
+    List<String> values = List.of("2026-11-20", "20261121", "2026-11-22T00");
+    for (String value : values) {
+      spark.sql("SELECT id FROM range(2)").write().parquet(root.resolve("ds=" + value).toString());
+    }
+    Dataset<Row> read = BatchReader.read(spark, input(root, Map.of()), "ds", values).data();
+    assertEquals("string", read.schema().apply("ds").dataType().typeName());
+    assertEquals(values.stream().sorted().toList(), read.select("ds").distinct().orderBy("ds").collectAsList()
+        .stream().map(r -> r.getString(0)).toList());
+    assertTrue(BatchReader.isIsoDate("2026-11-20"));
+    assertTrue(!BatchReader.isIsoDate("2026-1-5") && !BatchReader.isIsoDate("20261120"));
   }
 
   @Test
@@ -112,7 +128,7 @@ class BatchReaderTest extends SparkTestBase {
         "a file from another writer records no Spark schema");
     List<String> values = List.of("2026-11-20");
     Dataset<Row> read = BatchReader.read(spark, input(root, Map.of()), "ds", values).data();
-    Dataset<Row> expected = sparkRead(root, values);
+    Dataset<Row> expected = sparkRead(root, values, true);
     assertEquals(expected.schema(), read.schema());
     assertEquals(expected.orderBy("user").collectAsList(), read.orderBy("user").collectAsList());
   }
