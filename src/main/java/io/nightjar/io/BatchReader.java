@@ -68,13 +68,15 @@ public final class BatchReader {
     List<String> withData = new ArrayList<>();
     List<String> empty = new ArrayList<>();
     Optional<FileStatus> firstFile = Optional.empty();
+    long bytes = 0;
     for (String value : values) {
-      Optional<FileStatus> file = firstDataFile(new Path(root, partition + "=" + value), conf);
-      (file.isPresent() ? withData : empty).add(value);
-      firstFile = firstFile.isPresent() ? firstFile : file;
+      Listing listing = list(new Path(root, partition + "=" + value), conf);
+      (listing.first().isPresent() ? withData : empty).add(value);
+      firstFile = firstFile.isPresent() ? firstFile : listing.first();
+      bytes += listing.bytes();
     }
     if (withData.isEmpty()) {
-      return new BatchInput(null, withData, empty);
+      return new BatchInput(null, withData, empty, 0);
     }
     String[] dirs = withData.stream().map(v -> new Path(root, partition + "=" + v).toString()).toArray(String[]::new);
     DataFrameReader reader = DatasetReader.reader(spark, input).option("basePath", root.toString());
@@ -101,7 +103,7 @@ public final class BatchReader {
     if (!partitionDeclared) {
       batch = batch.withColumn(partition, functions.col(partition).cast("string"));
     }
-    return new BatchInput(batch, withData, empty);
+    return new BatchInput(batch, withData, empty, bytes);
   }
 
   /**
@@ -110,22 +112,28 @@ public final class BatchReader {
    * @param data the rows of the partitions with data, or null when there are none
    * @param withData partition values with data files
    * @param empty partition values whose directories hold no data file
+   * @param bytes the size of the data files directly in the partition directories (0 when there are none)
    */
-  public record BatchInput(Dataset<Row> data, List<String> withData, List<String> empty) {}
+  public record BatchInput(Dataset<Row> data, List<String> withData, List<String> empty, long bytes) {}
 
-  /** The first data file (by name) directly in {@code dir}, or empty when it holds none. */
-  private static Optional<FileStatus> firstDataFile(Path dir, Configuration conf) {
+  /** The first data file (by name) directly in a directory, if any, and the bytes of all of them. */
+  private record Listing(Optional<FileStatus> first, long bytes) {}
+
+  private static Listing list(Path dir, Configuration conf) {
     FileSystem fs = HadoopPaths.fileSystem(dir, conf);
     try {
       FileStatus first = null;
+      long bytes = 0;
       for (FileStatus status : fs.listStatus(dir)) {
         String name = status.getPath().getName();
-        if (!name.startsWith("_") && !name.startsWith(".") && (status.isDirectory() || status.getLen() > 0)
-            && (first == null || name.compareTo(first.getPath().getName()) < 0)) {
-          first = status;
+        if (!name.startsWith("_") && !name.startsWith(".") && (status.isDirectory() || status.getLen() > 0)) {
+          bytes += status.getLen();
+          if (first == null || name.compareTo(first.getPath().getName()) < 0) {
+            first = status;
+          }
         }
       }
-      return Optional.ofNullable(first);
+      return new Listing(Optional.ofNullable(first), bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }

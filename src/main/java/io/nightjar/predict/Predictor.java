@@ -28,6 +28,7 @@ import io.nightjar.run.RunLock;
 import io.nightjar.run.RunReport;
 import io.nightjar.score.Scorer;
 import io.nightjar.score.Scorers;
+import io.nightjar.session.InterpretedMode;
 import io.nightjar.session.SparkSessions;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.PredictSpec;
@@ -68,6 +69,14 @@ public final class Predictor {
 
   private final SparkSession spark;
   private final Optional<ManifestSignature> signer;
+  private final long interpretedBatchBytes;
+
+  /**
+   * Batches up to this size (bytes of the data files in their partition directories; about 25,000 rows of 22
+   * columns) are scored with Spark SQL interpreted ({@link InterpretedMode}), as the model's small loading jobs always
+   * are: compiling generated code would cost more than it saves. Measured with {@code StartupBench}.
+   */
+  static final long INTERPRETED_BATCH_BYTES = 4L << 20;
 
   public Predictor(SparkSession spark) {
     this(spark, ManifestSignature.fromEnvironment());
@@ -75,8 +84,17 @@ public final class Predictor {
 
   /** With an explicit signature policy: empty means unsigned models are accepted. */
   public Predictor(SparkSession spark, Optional<ManifestSignature> signer) {
+    this(spark, signer, INTERPRETED_BATCH_BYTES);
+  }
+
+  /**
+   * With an explicit signature policy and the batch size (bytes of its data files) up to which the batch is scored
+   * with Spark SQL interpreted; -1 for never, and then the model loads with code generation too.
+   */
+  public Predictor(SparkSession spark, Optional<ManifestSignature> signer, long interpretedBatchBytes) {
     this.spark = spark;
     this.signer = signer;
+    this.interpretedBatchBytes = interpretedBatchBytes;
   }
 
   /**
@@ -104,19 +122,25 @@ public final class Predictor {
           version, store.root(), manifest.kind(), spec.name(), spec.kind().specName()));
     }
     // The verified model loads beside the listing, locking, reading and checking of the batch: its small Spark jobs
-    // and the batch's are mostly start-up costs of a fresh JVM, and two of them overlap well.
+    // and the batch's are mostly start-up costs of a fresh JVM, and two of them overlap well. Its jobs are tiny, so
+    // they run interpreted; code generation comes back before scoring unless the batch is small too.
+    InterpretedMode interpreted = interpretedBatchBytes >= 0 ? InterpretedMode.enter(spark) : null;
     describe(spec, "load model " + version);
     ModelLoading loading = new ModelLoading(() -> Scorers.forModel(load(store.pipelineDir(version)),
         settings.scoring()));
     try {
-      return predict(spec, runDate, settings, version, manifest, loading, started, runId, timer);
+      return predict(spec, runDate, settings, version, manifest, loading, interpreted, started, runId, timer);
     } finally {
       loading.close();
+      if (interpreted != null) {
+        interpreted.close();
+      }
     }
   }
 
   private PredictResult predict(JobSpec spec, Optional<LocalDate> runDate, PredictSpec settings, String version,
-      Manifest manifest, ModelLoading loading, Instant started, String runId, PhaseTimer timer) {
+      Manifest manifest, ModelLoading loading, InterpretedMode interpreted, Instant started, String runId,
+      PhaseTimer timer) {
     timer.start("list partitions and lock");
     describe(spec, "list partitions");
     List<String> dates = BatchReader.partitionsToScore(spark, settings.input(), settings.partition(), runDate);
@@ -132,6 +156,13 @@ public final class Predictor {
               "under " + Redaction.path(settings.input().path()));
         }
         requireNoReservedColumns(batch.data());
+      }
+      if (interpreted != null) {
+        if (batch.bytes() > interpretedBatchBytes) {
+          interpreted.close();
+        } else {
+          LOG.info("small batch ({} bytes): scored with Spark SQL interpreted, no code compiled", batch.bytes());
+        }
       }
       timer.start("wait for the model");
       Scorer scorer = loading.get();

@@ -119,6 +119,22 @@ class PredictPassesTest extends SparkTestBase {
   }
 
   @Test
+  void aSmallBatchScoresInterpretedExactlyAsWithGeneratedCode() {
+    writeBatch(batch(80, 9), "interpreted", DAY, 2);
+    writeBatch(batch(80, 9), "generated", DAY, 2);
+    new Predictor(spark, Optional.empty()).predict(job("interpreted"), Optional.empty(), Optional.empty());
+    assertEquals(null, spark.conf().get("spark.sql.codegen.factoryMode", null), "the session is as before");
+    new Predictor(spark, Optional.empty(), -1).predict(job("generated"), Optional.empty(), Optional.empty());
+    Dataset<Row> interpreted = spark.read().parquet(dir.resolve("interpreted/out").toString());
+    Dataset<Row> generated = spark.read().parquet(dir.resolve("generated/out").toString());
+    org.apache.spark.sql.Column[] order = java.util.Arrays.stream(generated.columns())
+        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
+    List<Row> expected = generated.orderBy(order).collectAsList();
+    assertEquals(80, expected.size());
+    assertEquals(expected, interpreted.select(order).orderBy(order).collectAsList());
+  }
+
+  @Test
   void aCleanBatchIsReadOnceAndCountedFromFooters() {
     writeBatch(batch(40, 1), "clean", DAY, 3);
     writeBatch(batch(25, 2), "clean", DAY2, 2);
