@@ -73,10 +73,16 @@ public final class Predictor {
 
   /**
    * Batches up to this size (bytes of the data files in their partition directories; about 25,000 rows of 22
-   * columns) are scored with Spark SQL interpreted ({@link InterpretedMode}), as the model's small loading jobs always
-   * are: compiling generated code would cost more than it saves. Measured with {@code StartupBench}.
+   * columns) are scored with Spark SQL interpreted ({@link InterpretedMode}): compiling generated code would cost
+   * more than it saves. Measured with {@code StartupBench}.
    */
   static final long INTERPRETED_BATCH_BYTES = 4L << 20;
+
+  /**
+   * Saved pipelines up to this size load with Spark SQL interpreted (unless interpretation is off altogether): their
+   * Spark jobs read a few rows each. A larger one (an ALS model's factors) loads faster with generated code.
+   */
+  static final long INTERPRETED_MODEL_BYTES = 1L << 20;
 
   public Predictor(SparkSession spark) {
     this(spark, ManifestSignature.fromEnvironment());
@@ -122,9 +128,11 @@ public final class Predictor {
           version, store.root(), manifest.kind(), spec.name(), spec.kind().specName()));
     }
     // The verified model loads beside the listing, locking, reading and checking of the batch: its small Spark jobs
-    // and the batch's are mostly start-up costs of a fresh JVM, and two of them overlap well. Its jobs are tiny, so
-    // they run interpreted; code generation comes back before scoring unless the batch is small too.
-    InterpretedMode interpreted = interpretedBatchBytes >= 0 ? InterpretedMode.enter(spark) : null;
+    // and the batch's are mostly start-up costs of a fresh JVM, and two of them overlap well. A small model's jobs
+    // run interpreted; whether the scoring does is decided once the batch's size is known.
+    InterpretedMode interpreted = InterpretedMode.of(spark);
+    interpreted.set(interpretedBatchBytes >= 0
+        && HadoopPaths.bytes(store.pipelineDir(version), HadoopPaths.conf(spark)) <= INTERPRETED_MODEL_BYTES);
     describe(spec, "load model " + version);
     ModelLoading loading = new ModelLoading(() -> Scorers.forModel(load(store.pipelineDir(version)),
         settings.scoring()));
@@ -132,9 +140,7 @@ public final class Predictor {
       return predict(spec, runDate, settings, version, manifest, loading, interpreted, started, runId, timer);
     } finally {
       loading.close();
-      if (interpreted != null) {
-        interpreted.close();
-      }
+      interpreted.close();
     }
   }
 
@@ -157,12 +163,9 @@ public final class Predictor {
         }
         requireNoReservedColumns(batch.data());
       }
-      if (interpreted != null) {
-        if (batch.bytes() > interpretedBatchBytes) {
-          interpreted.close();
-        } else {
-          LOG.info("small batch ({} bytes): scored with Spark SQL interpreted, no code compiled", batch.bytes());
-        }
+      interpreted.set(batch.bytes() <= interpretedBatchBytes);
+      if (interpreted.isOn()) {
+        LOG.info("small batch ({} bytes): scored with Spark SQL interpreted, no code compiled", batch.bytes());
       }
       timer.start("wait for the model");
       Scorer scorer = loading.get();
