@@ -64,13 +64,4 @@ public final class HadoopPaths {
     FileSystem fs = fileSystem(path, conf);
     return fs.makeQualified(path);
   }
-
-  /** Bytes of everything under {@code path} (one listing call; nothing read). */
-  public static long bytes(Path path, Configuration conf) {
-    try {
-      return fileSystem(path, conf).getContentSummary(path).getLength();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + path, e);
-    }
-  }
 }

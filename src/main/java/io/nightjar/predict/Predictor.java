@@ -31,6 +31,7 @@ import io.nightjar.score.Scorers;
 import io.nightjar.session.InterpretedMode;
 import io.nightjar.session.SparkSessions;
 import io.nightjar.spec.JobSpec;
+import io.nightjar.spec.ModelKind;
 import io.nightjar.spec.PredictSpec;
 import io.nightjar.store.Manifest;
 import io.nightjar.store.ManifestSignature;
@@ -78,12 +79,6 @@ public final class Predictor {
    */
   static final long INTERPRETED_BATCH_BYTES = 4L << 20;
 
-  /**
-   * Saved pipelines up to this size load with Spark SQL interpreted (unless interpretation is off altogether): their
-   * Spark jobs read a few rows each. A larger one (an ALS model's factors) loads faster with generated code.
-   */
-  static final long INTERPRETED_MODEL_BYTES = 1L << 20;
-
   public Predictor(SparkSession spark) {
     this(spark, ManifestSignature.fromEnvironment());
   }
@@ -95,7 +90,7 @@ public final class Predictor {
 
   /**
    * With an explicit signature policy and the batch size (bytes of its data files) up to which the batch is scored
-   * with Spark SQL interpreted; -1 for never, and then the model loads with code generation too.
+   * with Spark SQL interpreted; -1 for never, and then an ElasticNet model loads with code generation too.
    */
   public Predictor(SparkSession spark, Optional<ManifestSignature> signer, long interpretedBatchBytes) {
     this.spark = spark;
@@ -128,11 +123,11 @@ public final class Predictor {
           version, store.root(), manifest.kind(), spec.name(), spec.kind().specName()));
     }
     // The verified model loads beside the listing, locking, reading and checking of the batch: its small Spark jobs
-    // and the batch's are mostly start-up costs of a fresh JVM, and two of them overlap well. A small model's jobs
-    // run interpreted; whether the scoring does is decided once the batch's size is known.
+    // and the batch's are mostly start-up costs of a fresh JVM, and two of them overlap well. An ElasticNet
+    // pipeline's jobs read a few rows each and run interpreted; whether the scoring does is decided once the batch's
+    // size is known.
     InterpretedMode interpreted = InterpretedMode.of(spark);
-    interpreted.set(interpretedBatchBytes >= 0
-        && HadoopPaths.bytes(store.pipelineDir(version), HadoopPaths.conf(spark)) <= INTERPRETED_MODEL_BYTES);
+    interpreted.set(interpretedBatchBytes >= 0 && spec.kind() == ModelKind.ELASTICNET);
     describe(spec, "load model " + version);
     ModelLoading loading = new ModelLoading(() -> Scorers.forModel(load(store.pipelineDir(version)),
         settings.scoring()));
