@@ -51,7 +51,8 @@ import org.apache.spark.sql.expressions.Window;
  * (each CONFIG is ';'-separated job-spec overrides, as in the grid).
  */
 public final class MovieLensBench {
-  private static final String SPEC = """
+  /** The ALS job spec of the MovieLens benchmarks (U1EnsembleBench uses it too); paths are set per run. */
+  static final String SPEC = """
       name: movielens
       kind: als
       input: {path: unused}

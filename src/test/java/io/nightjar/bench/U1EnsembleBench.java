@@ -62,14 +62,7 @@ import org.apache.spark.sql.types.StructType;
  * ALSModel: two extra factor columns subtract the baseline from its prediction).
  */
 public final class U1EnsembleBench {
-  private static final String SPEC = """
-      name: movielens
-      kind: als
-      input: {path: unused}
-      columns: {user: user_id, item: item_id, rating: rating}
-      seed: 42
-      model: {store: unused}
-      """;
+  private static final String SPEC = MovieLensBench.SPEC;
   /** The biases MovieLensBench chose (regParam 5, 20 passes); ALS params are set per member below. */
   private static final String BASE = "biases.maxIter=20;params.rank=50;params.regParam=0.15;"
       + "params.maxIter=15;params.numUserBlocks=2;params.numItemBlocks=2";
