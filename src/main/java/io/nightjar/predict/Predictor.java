@@ -75,7 +75,8 @@ public final class Predictor {
   /**
    * Batches up to this size (bytes of the data files in their partition directories; about 25,000 rows of 22
    * columns) are scored with Spark SQL interpreted ({@link InterpretedMode}): compiling generated code would cost
-   * more than it saves. Measured with {@code StartupBench}.
+   * more than it saves. The gain was measured on a one-row batch (StartupBench and alternating runs, in
+   * BENCHMARKS.md); the 4 MiB bound itself is a judgement, not a measured break-even.
    */
   static final long INTERPRETED_BATCH_BYTES = 4L << 20;
 
