@@ -1,6 +1,7 @@
 package io.nightjar.pipeline;
 
 import io.nightjar.pipeline.stage.BiasEstimator;
+import io.nightjar.pipeline.stage.BlendedAls;
 import io.nightjar.pipeline.stage.PredictionCombiner;
 import io.nightjar.spec.AlsColumns;
 import io.nightjar.spec.JobSpec;
@@ -8,7 +9,6 @@ import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.StringIndexer;
-import org.apache.spark.ml.recommendation.ALS;
 
 /**
  * The recommender pipeline: index user and item ids (any type, unseen ids to a spare index), fit the baseline
@@ -27,7 +27,10 @@ final class AlsPipeline {
       "ratingCol", "columns.rating",
       "predictionCol", "nothing: the output column is always 'prediction'",
       "seed", "seed (top level)",
-      "coldStartStrategy", "nothing: unseen users and items fall back to the baseline");
+      "coldStartStrategy", "nothing: unseen users and items fall back to the baseline",
+      "rawRatingCol", "columns.rating",
+      "userOffsetCol", "nothing: the bias stage supplies it",
+      "itemOffsetCol", "nothing: the bias stage supplies it");
 
   private AlsPipeline() {}
 
@@ -38,6 +41,18 @@ final class AlsPipeline {
   static boolean implicitPrefs(JobSpec spec) {
     com.fasterxml.jackson.databind.JsonNode value = spec.params().get("implicitPrefs");
     return value != null && value.asBoolean(false);
+  }
+
+  /**
+   * True when the job may blend raw-rating ALS fits in ({@code blendMembers} in {@code params} above 0, or in the
+   * tuning grid): only then does the bias stage output the two offset columns the blend needs.
+   */
+  static boolean blendRequested(JobSpec spec) {
+    com.fasterxml.jackson.databind.JsonNode members = spec.params().get("blendMembers");
+    boolean inParams = members != null && members.asInt(0) > 0;
+    boolean inGrid = spec.tuning() != null && spec.tuning().grid() != null
+        && spec.tuning().grid().containsKey("blendMembers");
+    return inParams || inGrid;
   }
 
   static Pipeline build(JobSpec spec) {
@@ -56,7 +71,16 @@ final class AlsPipeline {
         .setRegParam(spec.biases().regParam())
         .setMaxIter(spec.biases().maxIter())
         .setPassThrough(implicitPrefs(spec));
-    ALS als = EstimatorParams.apply(new ALS(), spec.params(), RESERVED)
+    if (blendRequested(spec) && implicitPrefs(spec)) {
+      throw new io.nightjar.error.JobSpecException("params.blendMembers blends fits of explicit ratings and does not "
+          + "apply with params.implicitPrefs: true; remove blendMembers (and blendMembers from tuning.grid) or set "
+          + "implicitPrefs to false");
+    }
+    if (blendRequested(spec)) {
+      biases.setOffsetCols(Columns.USER_OFFSET, Columns.ITEM_OFFSET);
+    }
+    BlendedAls als = EstimatorParams.apply(new BlendedAls(), spec.params(), RESERVED);
+    als.setBlendInputCols(columns.rating(), Columns.USER_OFFSET, Columns.ITEM_OFFSET)
         .setUserCol(Columns.USER_INDEX)
         .setItemCol(Columns.ITEM_INDEX)
         .setRatingCol(Columns.RESIDUAL)

@@ -16,6 +16,9 @@ public final class Columns {
   static final String ITEM_INDEX = INTERNAL_PREFIX + "item_idx";
   static final String BASELINE = INTERNAL_PREFIX + "baseline";
   static final String RESIDUAL = INTERNAL_PREFIX + "residual";
+  /** The baseline's user side (mean + user bias) and item side (item bias), for a blended ALS fit. */
+  static final String USER_OFFSET = INTERNAL_PREFIX + "user_offset";
+  static final String ITEM_OFFSET = INTERNAL_PREFIX + "item_offset";
   static final String RESIDUAL_PREDICTION = INTERNAL_PREFIX + "residual_prediction";
   /** The assembled feature vector of the elastic-net pipeline. */
   public static final String FEATURES = INTERNAL_PREFIX + "features";

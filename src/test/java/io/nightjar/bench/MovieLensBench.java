@@ -47,7 +47,8 @@ import org.apache.spark.sql.expressions.Window;
  * private helper (the shared ranking evaluation lives in another branch).
  *
  * <p>Args, in any order: {@code quick} tries one candidate per grid (smoke run); {@code --ranking-only} runs only
- * the ml-100k ranking part; {@code --implicit-grid=CONFIG|CONFIG|...} replaces {@link #IMPLICIT_GRID} for this run
+ * the ml-100k ranking part, {@code --rmse-only} the two RMSE parts; {@code --explicit-grid=CONFIG|...} replaces
+ * {@link #EXPLICIT_GRID} and {@code --implicit-grid=CONFIG|CONFIG|...} replaces {@link #IMPLICIT_GRID} for this run
  * (each CONFIG is ';'-separated job-spec overrides, as in the grid).
  */
 public final class MovieLensBench {
@@ -62,10 +63,15 @@ public final class MovieLensBench {
       """;
   private static final String BLOCKS = "params.numUserBlocks=2;params.numItemBlocks=2";
 
-  /** Explicit candidates: bias shrinkage, then ALS on residuals (rank, ALS-WR regParam, iterations). */
+  /**
+   * Explicit candidates: bias shrinkage, then ALS on residuals (rank, ALS-WR regParam, iterations), then the same
+   * blended with five plain rank-5 ALS fits on the raw ratings (the blend U1EnsembleBench found, see BENCHMARKS.md).
+   */
   private static final List<String> EXPLICIT_GRID = List.of(
       "biases.regParam=5;biases.maxIter=20;params.rank=50;params.regParam=0.15;params.maxIter=15",
-      "biases.regParam=5;biases.maxIter=20;params.rank=50;params.regParam=0.1;params.maxIter=15");
+      "biases.regParam=5;biases.maxIter=20;params.rank=50;params.regParam=0.1;params.maxIter=15",
+      "biases.regParam=5;biases.maxIter=20;params.rank=50;params.regParam=0.15;params.maxIter=15;"
+          + "params.blendMembers=5;params.blendRank=5;params.blendRegParam=0.08;params.blendWeight=0.5");
   /**
    * Implicit candidates: confidence 1 + alpha * rating. The three best by validation precision@10 of a 42-config
    * search (rank 50-200, regParam 0.01-5, alpha 0.5-10, maxIter 10-20, on the validation split only); Spark scales
@@ -83,10 +89,14 @@ public final class MovieLensBench {
     List<String> argList = List.of(args);
     boolean quick = argList.contains("quick");
     boolean rankingOnly = argList.contains("--ranking-only");
+    boolean rmseOnly = argList.contains("--rmse-only");
     List<String> implicitGrid = IMPLICIT_GRID;
+    List<String> explicitGrid = EXPLICIT_GRID;
     for (String arg : argList) {
       if (arg.startsWith("--implicit-grid=")) {
         implicitGrid = List.of(arg.substring("--implicit-grid=".length()).split("\\|"));
+      } else if (arg.startsWith("--explicit-grid=")) {
+        explicitGrid = List.of(arg.substring("--explicit-grid=".length()).split("\\|"));
       }
     }
     System.out.println(BenchSupport.machine());
@@ -99,10 +109,10 @@ public final class MovieLensBench {
       if (ml100k != null && !rankingOnly) {
         Dataset<Row> train = tabSeparated(spark, ml100k.resolve("u1.base")).cache();
         Dataset<Row> test = tabSeparated(spark, ml100k.resolve("u1.test")).cache();
-        rmse(spark, "ml-100k u1", train, test, grid(EXPLICIT_GRID, quick), 0.905,
+        rmse(spark, "ml-100k u1", train, test, grid(explicitGrid, quick), 0.905,
             "anchors: plain Spark ALS rank 10-50 0.928-0.938; Surprise SVD 0.934, SVD++ 0.919 (5-fold); GC-MC 0.905");
       }
-      if (ml100k != null) {
+      if (ml100k != null && !rmseOnly) {
         ranking(spark, tabSeparated(spark, ml100k.resolve("u.data")), grid(implicitGrid, quick));
       }
       if (latest != null && !rankingOnly) {
@@ -111,7 +121,7 @@ public final class MovieLensBench {
             .drop("ts");
         Dataset<Row>[] split = all.randomSplit(new double[] {0.8, 0.2}, 42L);
         rmse(spark, "ml-latest-small 80/20 (seed 42)", split[0].cache(), split[1].cache(),
-            grid(EXPLICIT_GRID, quick), 0.86, "target at most 0.86");
+            grid(explicitGrid, quick), 0.86, "target at most 0.86");
       }
     } finally {
       spark.stop();

@@ -48,6 +48,8 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
   private final Param<String> baselineCol;
   private final Param<String> residualCol;
   private final Param<String> coldStartCol;
+  private final Param<String> userOffsetCol;
+  private final Param<String> itemOffsetCol;
   private final DoubleParam regParam;
   private final IntParam maxIter;
   private final DoubleParam tol;
@@ -78,7 +80,13 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
     setDefault(residualCol, "residual");
     setDefault(regParam, 5.0);
     setDefault(maxIter, 3);
+    userOffsetCol = new Param<>(this, "userOffsetCol", "output column for the user's side of the baseline, mean + "
+        + "user bias (the mean alone for an unseen user); empty for none");
+    itemOffsetCol = new Param<>(this, "itemOffsetCol", "output column for the item's side of the baseline, the item "
+        + "bias (0 for an unseen item); empty for none");
     setDefault(coldStartCol, "");
+    setDefault(userOffsetCol, "");
+    setDefault(itemOffsetCol, "");
     setDefault(tol, 1e-6);
     setDefault(passThrough, false);
   }
@@ -118,6 +126,24 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
 
   public BooleanParam passThrough() {
     return passThrough;
+  }
+
+  public Param<String> userOffsetCol() {
+    return userOffsetCol;
+  }
+
+  public Param<String> itemOffsetCol() {
+    return itemOffsetCol;
+  }
+
+  /**
+   * Also outputs the baseline's two sides, {@code mean + user bias} and {@code item bias}, which sum to it (for
+   * {@link BlendedAls}, which folds the baseline into its factors).
+   */
+  public BiasEstimator setOffsetCols(String user, String item) {
+    set(userOffsetCol, user);
+    set(itemOffsetCol, item);
+    return this;
   }
 
   public BiasEstimator setColdStartCol(String value) {
@@ -387,7 +413,8 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
   @Override
   public StructType transformSchema(StructType schema) {
     return BiasModel.outputSchema(schema, getOrDefault(userCol), getOrDefault(itemCol), getOrDefault(ratingCol),
-        getOrDefault(baselineCol), getOrDefault(residualCol), getOrDefault(coldStartCol), true);
+        getOrDefault(baselineCol), getOrDefault(residualCol), getOrDefault(coldStartCol),
+        List.of(getOrDefault(userOffsetCol), getOrDefault(itemOffsetCol)), true);
   }
 
   @Override

@@ -40,6 +40,8 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
   private final Param<String> baselineCol;
   private final Param<String> residualCol;
   private final Param<String> coldStartCol;
+  private final Param<String> userOffsetCol;
+  private final Param<String> itemOffsetCol;
   private final DoubleParam globalMean;
   /** Columns {@code u} (user index) and {@code b} (bias); null until fitted or loaded. */
   private Dataset<Row> userBiases;
@@ -57,8 +59,14 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
     globalMean = new DoubleParam(this, "globalMean", "mean rating over the training data");
     coldStartCol = new Param<>(this, "coldStartCol", "output column for the cold-start case: 0 user and item seen "
         + "in training, 1 user unseen, 2 item unseen, 3 both; empty for none");
-    // Models saved before the indicator existed load without it and add no column.
+    userOffsetCol = new Param<>(this, "userOffsetCol", "output column for the user's side of the baseline, mean + "
+        + "user bias (the mean alone for an unseen user); empty for none");
+    itemOffsetCol = new Param<>(this, "itemOffsetCol", "output column for the item's side of the baseline, the item "
+        + "bias (0 for an unseen item); empty for none");
+    // Models saved before the indicator or the offsets existed load without them and add no column.
     setDefault(coldStartCol, "");
+    setDefault(userOffsetCol, "");
+    setDefault(itemOffsetCol, "");
   }
 
   BiasModel(String uid, double mean, Dataset<Row> userBiases, Dataset<Row> itemBiases) {
@@ -97,6 +105,14 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
     return coldStartCol;
   }
 
+  public Param<String> userOffsetCol() {
+    return userOffsetCol;
+  }
+
+  public Param<String> itemOffsetCol() {
+    return itemOffsetCol;
+  }
+
   public DoubleParam globalMean() {
     return globalMean;
   }
@@ -126,10 +142,15 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
     Dataset<Row> joined = dataset.toDF()
         .join(broadcast(users), col(user).cast("double").equalTo(col("__nj_bu_key")), "left")
         .join(broadcast(items), col(item).cast("double").equalTo(col("__nj_bi_key")), "left");
-    Column baseline = lit(getGlobalMean())
-        .plus(coalesce(col("__nj_bu"), lit(0.0)))
-        .plus(coalesce(col("__nj_bi"), lit(0.0)));
-    Dataset<Row> out = joined.withColumn(getOrDefault(baselineCol), baseline);
+    Column userOffset = lit(getGlobalMean()).plus(coalesce(col("__nj_bu"), lit(0.0)));
+    Column itemOffset = coalesce(col("__nj_bi"), lit(0.0));
+    Dataset<Row> out = joined.withColumn(getOrDefault(baselineCol), userOffset.plus(itemOffset));
+    if (!getOrDefault(userOffsetCol).isEmpty()) {
+      out = out.withColumn(getOrDefault(userOffsetCol), userOffset);
+    }
+    if (!getOrDefault(itemOffsetCol).isEmpty()) {
+      out = out.withColumn(getOrDefault(itemOffsetCol), itemOffset);
+    }
     if (!getOrDefault(coldStartCol).isEmpty()) {
       out = out.withColumn(getOrDefault(coldStartCol), coldStart(col("__nj_bu_key"), col("__nj_bi_key")));
     }
@@ -158,11 +179,13 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
   @Override
   public StructType transformSchema(StructType schema) {
     return outputSchema(schema, getOrDefault(userCol), getOrDefault(itemCol), getOrDefault(ratingCol),
-        getOrDefault(baselineCol), getOrDefault(residualCol), getOrDefault(coldStartCol), hasRatings(schema));
+        getOrDefault(baselineCol), getOrDefault(residualCol), getOrDefault(coldStartCol),
+        List.of(getOrDefault(userOffsetCol), getOrDefault(itemOffsetCol)), hasRatings(schema));
   }
 
+  /** @param offsets the user and item offset columns; an empty name adds no column */
   static StructType outputSchema(StructType schema, String user, String item, String rating, String baseline,
-      String residual, String coldStart, boolean ratingsRequired) {
+      String residual, String coldStart, List<String> offsets, boolean ratingsRequired) {
     List<String> names = List.of(schema.fieldNames());
     for (String required : ratingsRequired ? List.of(user, item, rating) : List.of(user, item)) {
       if (!names.contains(required)) {
@@ -172,6 +195,11 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
     StructType out = schema.add(baseline, DataTypes.DoubleType, false);
     if (!coldStart.isEmpty()) {
       out = out.add(coldStart, DataTypes.IntegerType, false);
+    }
+    for (String offset : offsets) {
+      if (!offset.isEmpty()) {
+        out = out.add(offset, DataTypes.DoubleType, false);
+      }
     }
     return ratingsRequired && names.contains(rating) ? out.add(residual, DataTypes.DoubleType, true) : out;
   }
