@@ -47,7 +47,8 @@ import org.apache.spark.sql.expressions.Window;
  * private helper (the shared ranking evaluation lives in another branch).
  *
  * <p>Args, in any order: {@code quick} tries one candidate per grid (smoke run); {@code --ranking-only} runs only
- * the ml-100k ranking part, {@code --rmse-only} the two RMSE parts; {@code --explicit-grid=CONFIG|...} replaces
+ * the ml-100k ranking part, {@code --rmse-only} the two RMSE parts, {@code --u1-only} only
+ * the u1 RMSE; {@code --explicit-grid=CONFIG|...} replaces
  * {@link #EXPLICIT_GRID} and {@code --implicit-grid=CONFIG|CONFIG|...} replaces {@link #IMPLICIT_GRID} for this run
  * (each CONFIG is ';'-separated job-spec overrides, as in the grid).
  */
@@ -89,7 +90,8 @@ public final class MovieLensBench {
     List<String> argList = List.of(args);
     boolean quick = argList.contains("quick");
     boolean rankingOnly = argList.contains("--ranking-only");
-    boolean rmseOnly = argList.contains("--rmse-only");
+    boolean u1Only = argList.contains("--u1-only");
+    boolean rmseOnly = u1Only || argList.contains("--rmse-only");
     List<String> implicitGrid = IMPLICIT_GRID;
     List<String> explicitGrid = EXPLICIT_GRID;
     for (String arg : argList) {
@@ -115,7 +117,7 @@ public final class MovieLensBench {
       if (ml100k != null && !rmseOnly) {
         ranking(spark, tabSeparated(spark, ml100k.resolve("u.data")), grid(implicitGrid, quick));
       }
-      if (latest != null && !rankingOnly) {
+      if (latest != null && !rankingOnly && !u1Only) {
         Dataset<Row> all = spark.read().option("header", "true")
             .schema("user_id INT, item_id INT, rating DOUBLE, ts LONG").csv(latest.resolve("ratings.csv").toString())
             .drop("ts");
