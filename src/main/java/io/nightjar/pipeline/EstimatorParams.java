@@ -36,7 +36,7 @@ public final class EstimatorParams {
         Arrays.stream(estimator.params()).map(Param::name).filter(n -> !reserved.containsKey(n)).forEach(known::add);
         throw new JobSpecException(String.format(
             "params.%s is not a param of %s; its params are: %s",
-            name, estimator.getClass().getSimpleName(), String.join(", ", known)));
+            name, name(estimator), String.join(", ", known)));
       }
       Param<Object> param = (Param<Object>) estimator.getParam(name);
       try {
@@ -48,10 +48,18 @@ public final class EstimatorParams {
       } catch (Exception e) { // json4s throws its checked MappingException undeclared
         throw new JobSpecException(String.format(
             "params.%s = %s is not valid for %s (%s): %s",
-            name, entry.getValue(), estimator.getClass().getSimpleName(), param.doc(), firstLine(e)), e);
+            name, entry.getValue(), name(estimator), param.doc(), firstLine(e)), e);
       }
     }
     return (T) estimator.copy(values);
+  }
+
+  /**
+   * The learner's name as a user knows it: Spark's class name, also for Nightjar's own subclass of it (BlendedAls is
+   * Spark's ALS with blend params).
+   */
+  public static String name(Params estimator) {
+    return estimator instanceof org.apache.spark.ml.recommendation.ALS ? "ALS" : estimator.getClass().getSimpleName();
   }
 
   /** Every param of {@code stage} that has a value (set or default), by name, as JSON values. */

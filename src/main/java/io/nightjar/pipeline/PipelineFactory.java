@@ -30,6 +30,15 @@ public final class PipelineFactory {
     };
   }
 
+  /**
+   * Fits a pipeline {@link #build} made: {@code Pipeline.fit}, except that an ALS pipeline indexes its ids once for
+   * all of its stages (same stages, same model).
+   */
+  public static org.apache.spark.ml.PipelineModel fit(JobSpec spec, Pipeline pipeline,
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> training) {
+    return spec.kind() == io.nightjar.spec.ModelKind.ALS ? AlsPipeline.fit(pipeline, training) : pipeline.fit(training);
+  }
+
   /** Params Nightjar sets itself on the job's learner, with the spec key to use instead. */
   public static java.util.Map<String, String> reserved(JobSpec spec, PipelineStage learner) {
     return switch (spec.kind()) {

@@ -151,7 +151,7 @@ public final class Trainer {
       }
 
       describe(job, "fit");
-      PipelineModel model = pipeline.fit(training);
+      PipelineModel model = PipelineFactory.fit(spec, pipeline, training);
       if (prepared.features() != null) {
         prepared = prepared.withLevels(CategoricalLevels.of(model, prepared.features()));
       }

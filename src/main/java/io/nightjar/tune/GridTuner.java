@@ -185,7 +185,7 @@ public final class GridTuner {
         }
         throw new IllegalArgumentException(String.format(
             "tuning grid param '%s' is not a param of %s; its params are: %s", name,
-            learner.getClass().getSimpleName(), String.join(", ", known)));
+            io.nightjar.pipeline.EstimatorParams.name(learner), String.join(", ", known)));
       }
       List<Object> values = entry.getValue();
       if (values == null || values.isEmpty()) {
@@ -204,7 +204,7 @@ public final class GridTuner {
           } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(String.format(
                 "tuning grid value %s = %s is not valid for %s (%s)", name, raw,
-                learner.getClass().getSimpleName(), param.doc()), e);
+                io.nightjar.pipeline.EstimatorParams.name(learner), param.doc()), e);
           }
           Map<String, Object> named = new LinkedHashMap<>(base.values());
           named.put(name, value);

@@ -126,6 +126,37 @@ class AlsPipelineTest extends SparkTestBase {
   }
 
   @Test
+  void theTrainVerbsFitIndexingOnceGivesTheSameModelAsPipelineFit() throws Exception {
+    java.nio.file.Path checkpoints = java.nio.file.Path.of(spark.sparkContext().getCheckpointDir().get().replace(
+        "file:", ""));
+    long before = countFiles(checkpoints);
+    PipelineModel staged = PipelineFactory.fit(spec(), PipelineFactory.build(spec(), null), ratings);
+    assertEquals(model.stages().length, staged.stages().length);
+    for (int k = 0; k < model.stages().length; k++) {
+      assertEquals(model.stages()[k].getClass(), staged.stages()[k].getClass(), "stage " + k);
+    }
+    Dataset<Row> pairs = ratings.select("user_id", "item_id")
+        .union(spark.createDataFrame(List.of(RowFactory.create("nobody", "m001")), PAIRS));
+    Map<String, Double> expected = predictions(model, pairs);
+    Map<String, Double> actual = predictions(staged, pairs);
+    assertEquals(expected.size(), actual.size());
+    expected.forEach((key, value) -> assertEquals(value, actual.get(key), 1e-5, key));
+    // The bias fit checkpoints its compact copy of the ratings and removes the files once fitted.
+    assertEquals(before, countFiles(checkpoints), "files left under " + checkpoints);
+  }
+
+  private static long countFiles(java.nio.file.Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+      // ALS keeps its last factor checkpoint (a directory with a _partitioner file); count only the others.
+      return files.filter(f -> f.getFileName().toString().startsWith("part-"))
+          .filter(f -> !java.nio.file.Files.exists(f.resolveSibling("_partitioner"))).count();
+    }
+  }
+
+  @Test
   void saveRefusesAnExistingPath(@TempDir Path dir) {
     String path = dir.toString();
     assertThrows(java.io.IOException.class, () -> model.write().save(path));

@@ -228,6 +228,12 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
         .toDF().javaRDD()
         .mapPartitions(rows -> List.of(RatingBlock.of(rows, user, item)).iterator())
         .persist(StorageLevel.MEMORY_AND_DISK());
+    // Every pass's tasks would otherwise carry the input's whole lineage, the id indexer's label maps included
+    // (5.7 MiB per task at 20M ratings, half the fit's time); a checkpoint cuts it after the first pass.
+    boolean checkpointed = spark.sparkContext().getCheckpointDir().isDefined();
+    if (checkpointed) {
+      blocks.checkpoint();
+    }
     try {
       Totals totals = blocks.map(Totals::of).reduce(Totals::merge);
       if (totals.count == 0) {
@@ -260,6 +266,22 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
       return model;
     } finally {
       blocks.unpersist(false);
+      if (checkpointed) {
+        deleteCheckpoint(spark, blocks);
+      }
+    }
+  }
+
+  /** The blocks' checkpoint files are of no use once the biases are fitted. */
+  private static void deleteCheckpoint(SparkSession spark, JavaRDD<RatingBlock> blocks) {
+    org.apache.spark.api.java.Optional<String> file = blocks.getCheckpointFile();
+    if (file.isPresent()) {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.get());
+      try {
+        path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
+      } catch (java.io.IOException e) {
+        // Left for the run's checkpoint directory clean-up.
+      }
     }
   }
 
