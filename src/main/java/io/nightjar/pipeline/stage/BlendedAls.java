@@ -122,35 +122,37 @@ public class BlendedAls extends ALS {
   @Override
   public ALSModel fit(Dataset<?> dataset) {
     int members = (Integer) getOrDefault(blendMembers);
-    if (members == 0) {
-      return super.fit(dataset);
-    }
-    if (getImplicitPrefs()) {
+    if (members > 0 && getImplicitPrefs()) {
       throw new IllegalArgumentException("blendMembers = " + members + " blends fits of explicit ratings and does not "
           + "apply with implicitPrefs = true; set blendMembers to 0 or implicitPrefs to false");
     }
+    transformSchema(dataset.schema());
     String raw = getOrDefault(rawRatingCol);
     String userOffset = getOrDefault(userOffsetCol);
     String itemOffset = getOrDefault(itemOffsetCol);
+    String[] values = members == 0 ? new String[] {getRatingCol()}
+        : new String[] {getRatingCol(), raw, userOffset, itemOffset};
     List<String> present = List.of(dataset.columns());
-    for (String needed : List.of(getUserCol(), getItemCol(), getRatingCol(), raw, userOffset, itemOffset)) {
+    for (String needed : values) {
       if (!present.contains(needed)) {
-        throw new IllegalArgumentException("Cannot blend ALS fits: input column '" + needed + "' is missing; columns "
+        throw new IllegalArgumentException("Cannot fit ALS: input column '" + needed + "' is missing; columns "
             + "present: " + present);
       }
     }
-    // Every fit reads the same rows: cache only the columns they need, once.
-    Dataset<Row> input = dataset.select(col(getUserCol()), col(getItemCol()), col(getRatingCol()), col(raw),
-        col(userOffset), col(itemOffset)).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
+    // Every fit reads the same rows: one compact copy with a lineage of its own serves them all.
+    try (CutLineage cut = CutLineage.of(dataset, new String[] {getUserCol(), getItemCol()}, values)) {
+      Dataset<Row> input = cut.rows();
       ALSModel residual = super.fit(input);
+      if (members == 0) {
+        return residual;
+      }
       List<ALSModel> plain = new ArrayList<>();
       for (int m = 1; m <= members; m++) {
         BlendedAls member = (BlendedAls) copy(ParamMap.empty());
         member.set(member.blendMembers, 0);
         member.setRatingCol(raw).setRank((Integer) getOrDefault(blendRank))
             .setRegParam((Double) getOrDefault(blendRegParam)).setSeed(getSeed() + 7919L * m);
-        plain.add(member.fit(input));
+        plain.add(member.fitOn(input));
       }
       double weight = (Double) getOrDefault(blendWeight);
       Dataset<Row> users = side(residual.userFactors(), plain, true, offsets(input, getUserCol(), userOffset),
@@ -167,14 +169,17 @@ public class BlendedAls extends ALS {
       copyValues(model, ParamMap.empty());
       model.setParent(this);
       return model;
-    } finally {
-      input.unpersist(false);
     }
+  }
+
+  /** Spark's own fit, on rows that are already a compact copy. */
+  private ALSModel fitOn(Dataset<Row> input) {
+    return super.fit(input);
   }
 
   /** One value per id (all rows of an id carry the same offset). */
   private static Dataset<Row> offsets(Dataset<Row> input, String idCol, String offsetCol) {
-    return input.groupBy(col(idCol).cast("int").as("id")).agg(first(col(offsetCol)).as("__nj_offset"));
+    return input.groupBy(col(idCol).as("id")).agg(first(col(offsetCol)).as("__nj_offset"));
   }
 
   /** The concatenated factor table of one side: scaled residual factors, scaled members, the two baseline columns. */
