@@ -149,6 +149,22 @@ class BlendedAlsTest extends SparkTestBase {
   }
 
   @Test
+  void aFractionalIdIsRefusedNamingTheColumnAndTheValue() {
+    StructType schema = new StructType().add("u", DataTypes.DoubleType).add("i", DataTypes.DoubleType)
+        .add("r", DataTypes.DoubleType);
+    Dataset<Row> bad = spark.createDataFrame(List.of(RowFactory.create(1.0, 2.0, 3.0),
+        RowFactory.create(1.5, 2.0, 4.0)), schema);
+    io.nightjar.pipeline.stage.BlendedAls als = new io.nightjar.pipeline.stage.BlendedAls();
+    als.setUserCol("u").setItemCol("i").setRatingCol("r").setRank(2).setMaxIter(2);
+    Exception e = assertThrows(Exception.class, () -> als.fit(bad));
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    assertTrue(root.getMessage().contains("'u' holds 1.5"), root.getMessage());
+  }
+
+  @Test
   void addsTheOffsetColumnsOnlyWhenABlendIsAsked() {
     PipelineStage[] stages = pipeline("params.blendMembers=0").getStages();
     io.nightjar.pipeline.stage.BiasEstimator biases = (io.nightjar.pipeline.stage.BiasEstimator) stages[1];

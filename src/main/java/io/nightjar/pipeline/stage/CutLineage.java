@@ -1,14 +1,11 @@
 package io.nightjar.pipeline.stage;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -23,10 +20,10 @@ import org.apache.spark.storage.StorageLevel;
  * an executor can still be recomputed from them.
  */
 final class CutLineage implements AutoCloseable {
-  private final JavaRDD<Block> blocks;
+  private final JavaRDD<RatingBlock> blocks;
   private final Dataset<Row> rows;
 
-  private CutLineage(JavaRDD<Block> blocks, Dataset<Row> rows) {
+  private CutLineage(JavaRDD<RatingBlock> blocks, Dataset<Row> rows) {
     this.blocks = blocks;
     this.rows = rows;
   }
@@ -46,8 +43,8 @@ final class CutLineage implements AutoCloseable {
       columns.add(org.apache.spark.sql.functions.col(name).cast("double"));
     }
     String[] names = concat(ids, values);
-    JavaRDD<Block> blocks = input.select(columns.toArray(org.apache.spark.sql.Column[]::new)).toDF().javaRDD()
-        .mapPartitions(rows -> List.of(Block.of(rows, names, values.length)).iterator())
+    JavaRDD<RatingBlock> blocks = input.select(columns.toArray(org.apache.spark.sql.Column[]::new)).toDF().javaRDD()
+        .mapPartitions(rows -> List.of(RatingBlock.of(rows, names, values.length)).iterator())
         .persist(StorageLevel.MEMORY_AND_DISK());
     if (spark.sparkContext().getCheckpointDir().isDefined()) {
       blocks.checkpoint();
@@ -59,7 +56,7 @@ final class CutLineage implements AutoCloseable {
     for (String name : values) {
       schema = schema.add(name, DataTypes.FloatType, false);
     }
-    Dataset<Row> rows = spark.createDataFrame(blocks.flatMap(Block::rows), schema);
+    Dataset<Row> rows = spark.createDataFrame(blocks.flatMap(RatingBlock::rows), schema);
     return new CutLineage(blocks, rows);
   }
 
@@ -77,81 +74,5 @@ final class CutLineage implements AutoCloseable {
     String[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
-  }
-
-  /** One partition's rows as parallel primitive arrays. */
-  static final class Block implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final int size;
-    final int[] users;
-    final int[] items;
-    final float[][] values;
-
-    private Block(int size, int[] users, int[] items, float[][] values) {
-      this.size = size;
-      this.users = users;
-      this.items = items;
-      this.values = values;
-    }
-
-    static Block of(Iterator<Row> rows, String[] names, int valueCount) {
-      int[] users = new int[1024];
-      int[] items = new int[1024];
-      float[][] values = new float[valueCount][1024];
-      int size = 0;
-      while (rows.hasNext()) {
-        Row row = rows.next();
-        if (size == users.length) {
-          users = Arrays.copyOf(users, size * 2);
-          items = Arrays.copyOf(items, size * 2);
-          for (int v = 0; v < valueCount; v++) {
-            values[v] = Arrays.copyOf(values[v], size * 2);
-          }
-        }
-        for (int field = 0; field < 2; field++) {
-          if (row.isNullAt(field)) {
-            throw new IllegalArgumentException("Column '" + names[field] + "' holds a null id; ALS needs every id");
-          }
-        }
-        users[size] = BiasEstimator.index(row, 0, names[0]);
-        items[size] = BiasEstimator.index(row, 1, names[1]);
-        for (int v = 0; v < valueCount; v++) {
-          if (row.isNullAt(2 + v)) {
-            throw new IllegalArgumentException("Column '" + names[2 + v] + "' holds a null; ALS needs a number in "
-                + "every row");
-          }
-          values[v][size] = (float) row.getDouble(2 + v);
-        }
-        size++;
-      }
-      float[][] trimmed = new float[valueCount][];
-      for (int v = 0; v < valueCount; v++) {
-        trimmed[v] = Arrays.copyOf(values[v], size);
-      }
-      return new Block(size, Arrays.copyOf(users, size), Arrays.copyOf(items, size), trimmed);
-    }
-
-    Iterator<Row> rows() {
-      return new Iterator<>() {
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          return next < size;
-        }
-
-        @Override
-        public Row next() {
-          Object[] fields = new Object[2 + values.length];
-          fields[0] = users[next];
-          fields[1] = items[next];
-          for (int v = 0; v < values.length; v++) {
-            fields[2 + v] = values[v][next];
-          }
-          next++;
-          return RowFactory.create(fields);
-        }
-      };
-    }
   }
 }
