@@ -39,17 +39,14 @@ class AlsPipelineTest extends SparkTestBase {
       model: {store: unused}
       """;
 
-  private static final StructType PAIRS = new StructType()
-      .add("user_id", DataTypes.StringType)
-      .add("item_id", DataTypes.StringType);
+  private static final StructType PAIRS = Fixtures.PAIRS;
 
   private static Dataset<Row> ratings;
   private static PipelineModel model;
 
   @BeforeAll
   static void fit() {
-    ratings = Fixtures.ratings(spark, 40, 30, 0.5, 11).cache();
-    spark.sparkContext().setCheckpointDir(System.getProperty("java.io.tmpdir") + "/nightjar-test-checkpoints");
+    ratings = Fixtures.alsRatings(spark);
     model = PipelineFactory.build(spec(), null).fit(ratings);
   }
 
@@ -117,12 +114,17 @@ class AlsPipelineTest extends SparkTestBase {
     PipelineModel loaded = PipelineModel.load(path);
     assertTrue(loaded.stages()[1] instanceof BiasModel);
     assertTrue(loaded.stages()[2] instanceof ALSModel);
+    assertSamePredictions(model, loaded, 1e-9);
+  }
+
+  /** Both models score every training pair and one unseen user alike, to within {@code tolerance}. */
+  private static void assertSamePredictions(PipelineModel expected, PipelineModel actual, double tolerance) {
     Dataset<Row> pairs = ratings.select("user_id", "item_id")
         .union(spark.createDataFrame(List.of(RowFactory.create("nobody", "m001")), PAIRS));
-    Map<String, Double> before = predictions(model, pairs);
-    Map<String, Double> after = predictions(loaded, pairs);
+    Map<String, Double> before = predictions(expected, pairs);
+    Map<String, Double> after = predictions(actual, pairs);
     assertEquals(before.size(), after.size());
-    before.forEach((key, value) -> assertEquals(value, after.get(key), 1e-9, key));
+    before.forEach((key, value) -> assertEquals(value, after.get(key), tolerance, key));
   }
 
   @Test
@@ -135,12 +137,7 @@ class AlsPipelineTest extends SparkTestBase {
     for (int k = 0; k < model.stages().length; k++) {
       assertEquals(model.stages()[k].getClass(), staged.stages()[k].getClass(), "stage " + k);
     }
-    Dataset<Row> pairs = ratings.select("user_id", "item_id")
-        .union(spark.createDataFrame(List.of(RowFactory.create("nobody", "m001")), PAIRS));
-    Map<String, Double> expected = predictions(model, pairs);
-    Map<String, Double> actual = predictions(staged, pairs);
-    assertEquals(expected.size(), actual.size());
-    expected.forEach((key, value) -> assertEquals(value, actual.get(key), 1e-5, key));
+    assertSamePredictions(model, staged, 1e-5);
     // The bias fit checkpoints its compact copy of the ratings and removes it once fitted; ALS's input copy stays
     // (factors lost with an executor are recomputed from it) until the run's checkpoint directory is removed.
     assertEquals(before + 1, countCheckpoints(checkpoints), "checkpoints under " + checkpoints);

@@ -42,17 +42,14 @@ class BlendedAlsTest extends SparkTestBase {
       seed: 3
       model: {store: unused}
       """;
-  private static final StructType PAIRS = new StructType()
-      .add("user_id", DataTypes.StringType)
-      .add("item_id", DataTypes.StringType);
+  private static final StructType PAIRS = Fixtures.PAIRS;
 
   private static Dataset<Row> ratings;
   private static PipelineModel blended;
 
   @BeforeAll
   static void fit() {
-    ratings = Fixtures.ratings(spark, 40, 30, 0.5, 11).cache();
-    spark.sparkContext().setCheckpointDir(System.getProperty("java.io.tmpdir") + "/nightjar-test-checkpoints");
+    ratings = Fixtures.alsRatings(spark);
     blended = pipeline().fit(ratings);
   }
 

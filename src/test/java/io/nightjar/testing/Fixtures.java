@@ -19,6 +19,11 @@ public final class Fixtures {
       .add("item_id", DataTypes.StringType)
       .add("rating", DataTypes.DoubleType);
 
+  /** (user, item) pairs to score, ids as strings as in {@link #RATINGS}. */
+  public static final StructType PAIRS = new StructType()
+      .add("user_id", DataTypes.StringType)
+      .add("item_id", DataTypes.StringType);
+
   public static final StructType HOMES = new StructType()
       .add("sqft", DataTypes.DoubleType)
       .add("age", DataTypes.IntegerType)
@@ -55,6 +60,15 @@ public final class Fixtures {
       }
     }
     return spark.createDataFrame(rows, RATINGS);
+  }
+
+  /**
+   * The ALS tests' ratings (40 users, 30 items, half rated, seed 11), cached, with a checkpoint directory set on the
+   * session as the train verb sets one.
+   */
+  public static Dataset<Row> alsRatings(SparkSession spark) {
+    spark.sparkContext().setCheckpointDir(System.getProperty("java.io.tmpdir") + "/nightjar-test-checkpoints");
+    return ratings(spark, 40, 30, 0.5, 11).cache();
   }
 
   public static String userId(int u) {
