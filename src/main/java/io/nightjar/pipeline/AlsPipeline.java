@@ -105,9 +105,9 @@ final class AlsPipeline {
 
   /**
    * Fits the pipeline {@link #build} made exactly as {@code Pipeline.fit} would (the same stages, each fitted on the
-   * previous ones' output), but runs the id indexer's lookups over the input once: its output (indices and rating)
-   * is cached, and the bias fit and ALS read it from there. Through {@code Pipeline.fit}, both would run the lookups
-   * again (a string conversion and a hash probe per id and row, the largest cost of the bias fit at scale).
+   * previous ones' output), but indexes the ids once ({@link IdIndexing}: for whole-number and string ids, without
+   * the indexer's per-row string conversion and lookups): the indices and ratings are cached, and the bias fit and
+   * ALS read them from there. Through {@code Pipeline.fit}, both would run the lookups again.
    * Any other pipeline is fitted with {@code Pipeline.fit}.
    */
   static PipelineModel fit(Pipeline pipeline, Dataset<Row> training) {
@@ -118,14 +118,10 @@ final class AlsPipeline {
       return pipeline.fit(training);
     }
     long start = System.nanoTime();
-    StringIndexerModel indices = indexer.fit(training);
+    IdIndexing.Indexed indexing = IdIndexing.index(indexer, training, biases.getOrDefault(biases.ratingCol()));
+    StringIndexerModel indices = indexing.model();
     long indexed = System.nanoTime();
-    String rating = biases.getOrDefault(biases.ratingCol());
-    Dataset<Row> ids = indices.transform(training)
-        .select(org.apache.spark.sql.functions.col(Columns.quoted(indexer.getOutputCols()[0])),
-            org.apache.spark.sql.functions.col(Columns.quoted(indexer.getOutputCols()[1])),
-            org.apache.spark.sql.functions.col(Columns.quoted(rating)))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> ids = indexing.rows().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       BiasModel fittedBiases = biases.fit(ids);
       long biased = System.nanoTime();

@@ -143,6 +143,33 @@ class AlsPipelineTest extends SparkTestBase {
     assertEquals(before + 1, countCheckpoints(checkpoints), "checkpoints under " + checkpoints);
   }
 
+  @Test
+  void theFastIndexerGivesStringIndexersLabelsAndIndicesForStringAndWholeNumberIds() {
+    Dataset<Row> withNull = ratings.union(spark.createDataFrame(List.of(RowFactory.create(null, "m001", 3.0)),
+        Fixtures.RATINGS));
+    Dataset<Row> wholeNumbers = withNull
+        .withColumn("user_id", org.apache.spark.sql.functions.substring(col("user_id"), 2, 3).cast("int"))
+        .withColumn("item_id", org.apache.spark.sql.functions.substring(col("item_id"), 2, 3).cast("long"));
+    for (Dataset<Row> input : List.of(withNull, wholeNumbers)) {
+      org.apache.spark.ml.feature.StringIndexer indexer = (org.apache.spark.ml.feature.StringIndexer)
+          PipelineFactory.build(spec(), null).getStages()[0];
+      assertTrue(IdIndexing.applies(indexer, input.schema()));
+      org.apache.spark.ml.feature.StringIndexerModel spark = indexer.fit(input);
+      IdIndexing.Indexed fast = IdIndexing.index(indexer, input, "rating");
+      for (int k = 0; k < 2; k++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(spark.labelsArray()[k], fast.model().labelsArray()[k],
+            "labels of " + indexer.getInputCols()[k] + " (" + input.schema().apply(indexer.getInputCols()[k])
+                .dataType() + ")");
+      }
+      assertEquals(indexer.uid(), fast.model().uid());
+      assertEquals("keep", fast.model().getHandleInvalid());
+      List<Row> expected = spark.transform(input).select("__nj_user_idx", "__nj_item_idx", "rating")
+          .orderBy("__nj_user_idx", "__nj_item_idx", "rating").collectAsList();
+      List<Row> actual = fast.rows().orderBy("__nj_user_idx", "__nj_item_idx", "rating").collectAsList();
+      assertEquals(expected, actual);
+    }
+  }
+
   /** Checkpointed RDDs under {@code dir}, leaving out ALS's own factor checkpoints (those have a partitioner). */
   private static long countCheckpoints(java.nio.file.Path dir) throws java.io.IOException {
     if (!java.nio.file.Files.exists(dir)) {
