@@ -1,12 +1,14 @@
 package io.nightjar.pipeline;
 
+import io.nightjar.error.JobSpecException;
 import io.nightjar.pipeline.stage.BiasEstimator;
+import io.nightjar.pipeline.stage.BiasModel;
 import io.nightjar.pipeline.stage.BlendedAls;
+import io.nightjar.pipeline.stage.PredictionCombiner;
 import io.nightjar.spec.AlsColumns;
 import io.nightjar.spec.JobSpec;
+import java.util.Locale;
 import java.util.Map;
-import io.nightjar.pipeline.stage.BiasModel;
-import io.nightjar.pipeline.stage.PredictionCombiner;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -81,7 +83,7 @@ final class AlsPipeline {
         .setMaxIter(spec.biases().maxIter())
         .setPassThrough(implicitPrefs(spec));
     if (blendRequested(spec) && implicitPrefs(spec)) {
-      throw new io.nightjar.error.JobSpecException("params.blendMembers blends fits of explicit ratings and does not "
+      throw new JobSpecException("params.blendMembers blends fits of explicit ratings and does not "
           + "apply with params.implicitPrefs: true; remove blendMembers (and blendMembers from tuning.grid) or set "
           + "implicitPrefs to false");
     }
@@ -138,6 +140,6 @@ final class AlsPipeline {
   }
 
   private static String seconds(long nanos) {
-    return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9);
+    return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
   }
 }
