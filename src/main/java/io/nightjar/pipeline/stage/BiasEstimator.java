@@ -23,7 +23,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Fits the classic rating baseline {@code mean + userBias + itemBias} with regularised biases, by alternating
@@ -221,17 +220,11 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // One compact copy of (user, item, rating) as primitive arrays per partition: every pass after it is a scan
     // with the other side's biases broadcast, and no pass shuffles or joins the rows.
-    JavaRDD<RatingBlock> blocks = dataset.select(col(user), col(item), col(rating).cast("double"))
-        .where(col(user).isNotNull().and(col(item).isNotNull()).and(col(rating).isNotNull()))
-        .toDF().javaRDD()
-        .mapPartitions(rows -> List.of(RatingBlock.of(rows, new String[] {user, item, rating}, 1)).iterator())
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    // Every pass's tasks would otherwise carry the input's whole lineage, the id indexer's label maps included
-    // (5.7 MiB per task at 20M ratings, half the fit's time); a checkpoint cuts it after the first pass.
-    boolean checkpointed = spark.sparkContext().getCheckpointDir().isDefined();
-    if (checkpointed) {
-      blocks.checkpoint();
-    }
+    // Checkpointed: every pass's tasks would otherwise carry the input's whole lineage, the id indexer's label maps
+    // included (5.7 MiB per task at 20M ratings, half the fit's time).
+    JavaRDD<RatingBlock> blocks = RatingBlock.copy(dataset.select(col(user), col(item), col(rating).cast("double"))
+        .where(col(user).isNotNull().and(col(item).isNotNull()).and(col(rating).isNotNull())).toDF(),
+        new String[] {user, item, rating}, 1);
     try {
       Totals totals = blocks.map(Totals::of).reduce(Totals::merge);
       if (totals.count == 0) {
@@ -264,22 +257,8 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
       return model;
     } finally {
       blocks.unpersist(false);
-      if (checkpointed) {
-        deleteCheckpoint(spark, blocks);
-      }
-    }
-  }
-
-  /** The blocks' checkpoint files are of no use once the biases are fitted. */
-  private static void deleteCheckpoint(SparkSession spark, JavaRDD<RatingBlock> blocks) {
-    org.apache.spark.api.java.Optional<String> file = blocks.getCheckpointFile();
-    if (file.isPresent()) {
-      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.get());
-      try {
-        path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
-      } catch (java.io.IOException e) {
-        // Left for the run's checkpoint directory clean-up.
-      }
+      // The biases live on the driver now: nothing reads the blocks again.
+      RatingBlock.deleteCheckpoint(blocks);
     }
   }
 

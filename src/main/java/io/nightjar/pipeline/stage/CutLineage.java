@@ -9,7 +9,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * ALS's input with a lineage of its own: the rows copied once into compact per-partition arrays (two whole-number
@@ -43,12 +42,8 @@ final class CutLineage implements AutoCloseable {
       columns.add(org.apache.spark.sql.functions.col(name).cast("double"));
     }
     String[] names = concat(ids, values);
-    JavaRDD<RatingBlock> blocks = input.select(columns.toArray(org.apache.spark.sql.Column[]::new)).toDF().javaRDD()
-        .mapPartitions(rows -> List.of(RatingBlock.of(rows, names, values.length)).iterator())
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    if (spark.sparkContext().getCheckpointDir().isDefined()) {
-      blocks.checkpoint();
-    }
+    JavaRDD<RatingBlock> blocks = RatingBlock.copy(
+        input.select(columns.toArray(org.apache.spark.sql.Column[]::new)).toDF(), names, values.length);
     blocks.count();
     StructType schema = new StructType()
         .add(ids[0], DataTypes.IntegerType, false)

@@ -3,8 +3,12 @@ package io.nightjar.pipeline.stage;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * One partition's ratings as parallel primitive arrays: user and item indices (whole numbers within the int range)
@@ -23,6 +27,34 @@ final class RatingBlock implements Serializable {
     this.users = users;
     this.items = items;
     this.values = values;
+  }
+
+  /**
+   * {@code rows} (two id columns, then {@code valueCount} double columns, named {@code names} in errors) copied into
+   * one block per partition, kept in memory or on disk, and checkpointed when the session has a checkpoint
+   * directory: once the first job has run, tasks reading the blocks no longer carry the lineage of {@code rows}.
+   */
+  static JavaRDD<RatingBlock> copy(Dataset<Row> rows, String[] names, int valueCount) {
+    JavaRDD<RatingBlock> blocks = rows.javaRDD()
+        .mapPartitions(partition -> List.of(of(partition, names, valueCount)).iterator())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    if (rows.sparkSession().sparkContext().getCheckpointDir().isDefined()) {
+      blocks.checkpoint();
+    }
+    return blocks;
+  }
+
+  /** Deletes the blocks' checkpoint files, if they were checkpointed; a failure leaves them to the run's clean-up. */
+  static void deleteCheckpoint(JavaRDD<RatingBlock> blocks) {
+    org.apache.spark.api.java.Optional<String> file = blocks.getCheckpointFile();
+    if (file.isPresent()) {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.get());
+      try {
+        path.getFileSystem(blocks.context().hadoopConfiguration()).delete(path, true);
+      } catch (java.io.IOException e) {
+        // Left for the run's checkpoint directory clean-up.
+      }
+    }
   }
 
   static RatingBlock of(Iterator<Row> rows, String[] names, int valueCount) {
