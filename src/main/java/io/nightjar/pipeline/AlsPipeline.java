@@ -2,9 +2,9 @@ package io.nightjar.pipeline;
 
 import io.nightjar.error.JobSpecException;
 import io.nightjar.pipeline.stage.BiasEstimator;
-import io.nightjar.pipeline.stage.BiasModel;
 import io.nightjar.pipeline.stage.BlendedAls;
 import io.nightjar.pipeline.stage.PredictionCombiner;
+import io.nightjar.pipeline.stage.ResidualFit;
 import io.nightjar.spec.AlsColumns;
 import io.nightjar.spec.JobSpec;
 import java.util.Locale;
@@ -14,11 +14,8 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.StringIndexer;
-import org.apache.spark.ml.feature.StringIndexerModel;
-import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The recommender pipeline: index user and item ids (any type, unseen ids to a spare index), fit the baseline
@@ -107,36 +104,29 @@ final class AlsPipeline {
 
   /**
    * Fits the pipeline {@link #build} made exactly as {@code Pipeline.fit} would (the same stages, each fitted on the
-   * previous ones' output), but indexes the ids once ({@link IdIndexing}: for whole-number and string ids, without
-   * the indexer's per-row string conversion and lookups): the indices and ratings are cached, and the bias fit and
-   * ALS read them from there. Through {@code Pipeline.fit}, both would run the lookups again.
+   * previous ones' output), but reads the rows fewer times: the ids are indexed once ({@link IdIndexing}: for
+   * whole-number and string ids, without the indexer's per-row string conversion and lookups), straight into the bias
+   * fit's compact copy, and ALS learns the residuals computed from that same copy ({@link ResidualFit}), where
+   * {@code Pipeline.fit} would index the ids again, join the biases back onto the rows and copy them a second time.
    * Any other pipeline is fitted with {@code Pipeline.fit}.
    */
   static PipelineModel fit(Pipeline pipeline, Dataset<Row> training) {
     PipelineStage[] stages = pipeline.getStages();
     if (stages.length != 4 || !(stages[0] instanceof StringIndexer indexer)
         || !(stages[1] instanceof BiasEstimator biases) || !(stages[2] instanceof BlendedAls als)
-        || !(stages[3] instanceof PredictionCombiner combiner)) {
+        || !(stages[3] instanceof PredictionCombiner combiner) || !ResidualFit.chains(biases, als)) {
       return pipeline.fit(training);
     }
     long start = System.nanoTime();
     IdIndexing.Indexed indexing = IdIndexing.index(indexer, training, biases.getOrDefault(biases.ratingCol()));
-    StringIndexerModel indices = indexing.model();
     long indexed = System.nanoTime();
-    Dataset<Row> ids = indexing.rows().persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      BiasModel fittedBiases = biases.fit(ids);
-      long biased = System.nanoTime();
-      ALSModel factors = als.fit(fittedBiases.transform(ids));
-      LOG.info("ALS pipeline fitted: id indexer {} s, biases {} s (ids indexed and cached on the way), ALS {} s",
-          seconds(indexed - start), seconds(biased - indexed), seconds(System.nanoTime() - biased));
-      PipelineModel model = new PipelineModel(pipeline.uid(),
-          new Transformer[] {indices, fittedBiases, factors, combiner});
-      model.setParent(pipeline);
-      return model;
-    } finally {
-      ids.unpersist(false);
-    }
+    ResidualFit.Fitted fitted = ResidualFit.fit(biases, als, indexing.rows());
+    LOG.info("ALS pipeline fitted: id indexer {} s, then biases and ALS on one copy of the indexed rows {} s",
+        seconds(indexed - start), seconds(System.nanoTime() - indexed));
+    PipelineModel model = new PipelineModel(pipeline.uid(),
+        new Transformer[] {indexing.model(), fitted.biases(), fitted.factors(), combiner});
+    model.setParent(pipeline);
+    return model;
   }
 
   private static String seconds(long nanos) {

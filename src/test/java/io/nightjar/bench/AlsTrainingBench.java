@@ -35,6 +35,8 @@ public final class AlsTrainingBench {
     // The pipeline's fit logs each stage's time at INFO.
     org.apache.logging.log4j.core.config.Configurator.setLevel("io.nightjar.pipeline.AlsPipeline",
         org.apache.logging.log4j.Level.INFO);
+    org.apache.logging.log4j.core.config.Configurator.setLevel("io.nightjar.pipeline.stage.ResidualFit",
+        org.apache.logging.log4j.Level.INFO);
     SparkSession spark = BenchSupport.localSession("als-training-bench");
     spark.sparkContext().setCheckpointDir(BenchSupport.benchDir().resolve("checkpoints").toString());
     try {

@@ -138,9 +138,18 @@ class AlsPipelineTest extends SparkTestBase {
       assertEquals(model.stages()[k].getClass(), staged.stages()[k].getClass(), "stage " + k);
     }
     assertSamePredictions(model, staged, 1e-5);
-    // The bias fit checkpoints its compact copy of the ratings and removes it once fitted; ALS's input copy stays
-    // (factors lost with an executor are recomputed from it) until the run's checkpoint directory is removed.
+    // One compact copy of the indexed ratings serves the bias fit and ALS; it stays checkpointed (factors lost with
+    // an executor are recomputed from it) until the run's checkpoint directory is removed.
     assertEquals(before + 1, countCheckpoints(checkpoints), "checkpoints under " + checkpoints);
+  }
+
+  @Test
+  void theStagedFitOfABlendGivesTheSameModelAsPipelineFit() {
+    JobSpec blend = spec("params.blendMembers=2", "params.blendRank=3");
+    PipelineModel expected = PipelineFactory.build(blend, null).fit(ratings);
+    PipelineModel staged = PipelineFactory.fit(blend, PipelineFactory.build(blend, null), ratings);
+    assertEquals(4 + 2 * 3 + 2, ((ALSModel) staged.stages()[2]).rank());
+    assertSamePredictions(expected, staged, 1e-5);
   }
 
   @Test

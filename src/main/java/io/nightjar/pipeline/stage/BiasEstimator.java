@@ -212,54 +212,68 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
 
   @Override
   public BiasModel fit(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
-    String user = getOrDefault(userCol);
-    String item = getOrDefault(itemCol);
-    String rating = getOrDefault(ratingCol);
-    SparkSession spark = dataset.sparkSession();
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    // One compact copy of (user, item, rating) as primitive arrays per partition: every pass after it is a scan
-    // with the other side's biases broadcast, and no pass shuffles or joins the rows.
-    // Checkpointed: every pass's tasks would otherwise carry the input's whole lineage, the id indexer's label maps
-    // included (5.7 MiB per task at 20M ratings, half the fit's time).
-    JavaRDD<RatingBlock> blocks = RatingBlock.copy(dataset.select(col(user), col(item), col(rating).cast("double"))
-        .where(col(user).isNotNull().and(col(item).isNotNull()).and(col(rating).isNotNull())).toDF(),
-        new String[] {user, item, rating}, 1);
+    JavaRDD<RatingBlock> blocks = copy(dataset);
     try {
-      Totals totals = blocks.map(Totals::of).reduce(Totals::merge);
-      if (totals.count == 0) {
-        throw new IllegalArgumentException("Cannot fit biases: the training data has no row with a user, an item "
-            + "and a rating in columns '" + user + "', '" + item + "', '" + rating + "'");
-      }
-      boolean fitted = !(Boolean) getOrDefault(passThrough);
-      double mean = fitted ? totals.sum / totals.count : 0.0;
-      int users = totals.maxUser + 1;
-      int items = totals.maxItem + 1;
-      double[] userBias = new double[users];
-      double[] itemBias = new double[items];
-      long[] userCount = counts(blocks, true, users);
-      long[] itemCount = counts(blocks, false, items);
-      if (fitted) {
-        double reg = (Double) getOrDefault(regParam);
-        int passes = (Integer) getOrDefault(maxIter);
-        for (int pass = 0; pass < passes; pass++) {
-          double change = solve(sc, blocks, false, mean, userBias, itemBias, itemCount, reg);
-          change = Math.max(change, solve(sc, blocks, true, mean, itemBias, userBias, userCount, reg));
-          if (change < (Double) getOrDefault(tol)) {
-            break;
-          }
-        }
-      }
-      BiasModel model = new BiasModel(uid, mean, table(spark, "u", userBias, userCount),
-          table(spark, "i", itemBias, itemCount));
-      copyValues(model, extractParamMap());
-      model.setParent(this);
-      return model;
+      return fit(dataset.sparkSession(), blocks).model();
     } finally {
       blocks.unpersist(false);
       // The biases live on the driver now: nothing reads the blocks again.
       RatingBlock.deleteCheckpoint(blocks);
     }
+  }
+
+  /**
+   * One compact copy of (user, item, rating) as primitive arrays per partition, rows with a null in any of the
+   * three left out: every pass after it is a scan with the other side's biases broadcast, and no pass shuffles or
+   * joins the rows. Checkpointed: every pass's tasks would otherwise carry the input's whole lineage, the id
+   * indexer's label maps included (5.7 MiB per task at 20M ratings, half the fit's time).
+   */
+  JavaRDD<RatingBlock> copy(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    String user = getOrDefault(userCol);
+    String item = getOrDefault(itemCol);
+    String rating = getOrDefault(ratingCol);
+    return RatingBlock.copy(dataset.select(col(user), col(item), col(rating).cast("double"))
+        .where(col(user).isNotNull().and(col(item).isNotNull()).and(col(rating).isNotNull())).toDF(),
+        new String[] {user, item, rating}, 1);
+  }
+
+  /** The fitted model, and the baseline it holds as arrays by index (for the residuals of the same blocks). */
+  record Solved(BiasModel model, double mean, double[] userBias, double[] itemBias) {}
+
+  /** Fits the biases on blocks {@link #copy} made; the caller releases them. */
+  Solved fit(SparkSession spark, JavaRDD<RatingBlock> blocks) {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Totals totals = blocks.map(Totals::of).reduce(Totals::merge);
+    if (totals.count == 0) {
+      throw new IllegalArgumentException("Cannot fit biases: the training data has no row with a user, an item "
+          + "and a rating in columns '" + getOrDefault(userCol) + "', '" + getOrDefault(itemCol) + "', '"
+          + getOrDefault(ratingCol) + "'");
+    }
+    boolean fitted = !(Boolean) getOrDefault(passThrough);
+    double mean = fitted ? totals.sum / totals.count : 0.0;
+    int users = totals.maxUser + 1;
+    int items = totals.maxItem + 1;
+    double[] userBias = new double[users];
+    double[] itemBias = new double[items];
+    long[] userCount = counts(blocks, true, users);
+    long[] itemCount = counts(blocks, false, items);
+    if (fitted) {
+      double reg = (Double) getOrDefault(regParam);
+      int passes = (Integer) getOrDefault(maxIter);
+      for (int pass = 0; pass < passes; pass++) {
+        double change = solve(sc, blocks, false, mean, userBias, itemBias, itemCount, reg);
+        change = Math.max(change, solve(sc, blocks, true, mean, itemBias, userBias, userCount, reg));
+        if (change < (Double) getOrDefault(tol)) {
+          break;
+        }
+      }
+    }
+    BiasModel model = new BiasModel(uid, mean, table(spark, "u", userBias, userCount),
+        table(spark, "i", itemBias, itemCount));
+    copyValues(model, extractParamMap());
+    model.setParent(this);
+    return new Solved(model, mean, userBias, itemBias);
   }
 
   /** Ratings per user (or item) index. */

@@ -121,17 +121,9 @@ public class BlendedAls extends ALS {
 
   @Override
   public ALSModel fit(Dataset<?> dataset) {
-    int members = (Integer) getOrDefault(blendMembers);
-    if (members > 0 && getImplicitPrefs()) {
-      throw new IllegalArgumentException("blendMembers = " + members + " blends fits of explicit ratings and does not "
-          + "apply with implicitPrefs = true; set blendMembers to 0 or implicitPrefs to false");
-    }
+    checkBlend();
     transformSchema(dataset.schema());
-    String raw = getOrDefault(rawRatingCol);
-    String userOffset = getOrDefault(userOffsetCol);
-    String itemOffset = getOrDefault(itemOffsetCol);
-    String[] values = members == 0 ? new String[] {getRatingCol()}
-        : new String[] {getRatingCol(), raw, userOffset, itemOffset};
+    String[] values = valueCols();
     List<String> present = List.of(dataset.columns());
     for (String needed : values) {
       if (!present.contains(needed)) {
@@ -141,40 +133,62 @@ public class BlendedAls extends ALS {
     }
     // Every fit reads the same rows: one compact copy with a lineage of its own serves them all.
     try (CutLineage cut = CutLineage.of(dataset, new String[] {getUserCol(), getItemCol()}, values)) {
-      Dataset<Row> input = cut.rows();
-      ALSModel residual = super.fit(input);
-      if (members == 0) {
-        return residual;
-      }
-      List<ALSModel> plain = new ArrayList<>();
-      for (int m = 1; m <= members; m++) {
-        BlendedAls member = (BlendedAls) copy(ParamMap.empty());
-        member.set(member.blendMembers, 0);
-        member.setRatingCol(raw).setRank((Integer) getOrDefault(blendRank))
-            .setRegParam((Double) getOrDefault(blendRegParam)).setSeed(getSeed() + 7919L * m);
-        plain.add(member.fitOn(input));
-      }
-      double weight = (Double) getOrDefault(blendWeight);
-      Dataset<Row> users = side(residual.userFactors(), plain, true, offsets(input, getUserCol(), userOffset),
-          weight).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> items = side(residual.itemFactors(), plain, false, offsets(input, getItemCol(), itemOffset),
-          weight).persist(StorageLevel.MEMORY_AND_DISK());
-      users.count();
-      items.count();
-      int rank = residual.rank() + 2;
-      for (ALSModel one : plain) {
-        rank += one.rank();
-      }
-      ALSModel model = new ALSModel(uid(), rank, users, items);
-      copyValues(model, ParamMap.empty());
-      model.setParent(this);
-      return model;
+      return fitCompact(cut.rows());
     }
   }
 
-  /** Spark's own fit, on rows that are already a compact copy. */
-  private ALSModel fitOn(Dataset<Row> input) {
-    return super.fit(input);
+  private void checkBlend() {
+    int members = (Integer) getOrDefault(blendMembers);
+    if (members > 0 && getImplicitPrefs()) {
+      throw new IllegalArgumentException("blendMembers = " + members + " blends fits of explicit ratings and does not "
+          + "apply with implicitPrefs = true; set blendMembers to 0 or implicitPrefs to false");
+    }
+  }
+
+  /** The columns the fit reads besides the ids: the residual, then, with a blend, the raw rating and the offsets. */
+  String[] valueCols() {
+    return (Integer) getOrDefault(blendMembers) == 0 ? new String[] {getRatingCol()}
+        : new String[] {getRatingCol(), getOrDefault(rawRatingCol), getOrDefault(userOffsetCol),
+            getOrDefault(itemOffsetCol)};
+  }
+
+  /**
+   * Fits on rows that already are a compact copy with a short lineage (int ids, then the float {@link #valueCols}):
+   * every fit of the blend reads them as they are.
+   */
+  ALSModel fitCompact(Dataset<Row> input) {
+    checkBlend();
+    int members = (Integer) getOrDefault(blendMembers);
+    String raw = getOrDefault(rawRatingCol);
+    String userOffset = getOrDefault(userOffsetCol);
+    String itemOffset = getOrDefault(itemOffsetCol);
+    ALSModel residual = super.fit(input);
+    if (members == 0) {
+      return residual;
+    }
+    List<ALSModel> plain = new ArrayList<>();
+    for (int m = 1; m <= members; m++) {
+      BlendedAls member = (BlendedAls) copy(ParamMap.empty());
+      member.set(member.blendMembers, 0);
+      member.setRatingCol(raw).setRank((Integer) getOrDefault(blendRank))
+          .setRegParam((Double) getOrDefault(blendRegParam)).setSeed(getSeed() + 7919L * m);
+      plain.add(member.fitCompact(input));
+    }
+    double weight = (Double) getOrDefault(blendWeight);
+    Dataset<Row> users = side(residual.userFactors(), plain, true, offsets(input, getUserCol(), userOffset),
+        weight).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> items = side(residual.itemFactors(), plain, false, offsets(input, getItemCol(), itemOffset),
+        weight).persist(StorageLevel.MEMORY_AND_DISK());
+    users.count();
+    items.count();
+    int rank = residual.rank() + 2;
+    for (ALSModel one : plain) {
+      rank += one.rank();
+    }
+    ALSModel model = new ALSModel(uid(), rank, users, items);
+    copyValues(model, ParamMap.empty());
+    model.setParent(this);
+    return model;
   }
 
   /** One value per id (all rows of an id carry the same offset). */

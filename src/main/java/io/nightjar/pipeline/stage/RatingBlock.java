@@ -117,6 +117,37 @@ final class RatingBlock implements Serializable {
     };
   }
 
+  /**
+   * The block's rows with the residual from a baseline instead of the rating: user, item, {@code rating - baseline}
+   * as float, where {@code baseline = (mean + userBias[user]) + itemBias[item]} (the sum {@link BiasModel} forms);
+   * with {@code offsets}, then the rating and the baseline's two sides, {@code mean + userBias[user]} and
+   * {@code itemBias[item]}, as floats.
+   */
+  Iterator<Row> residualRows(double mean, double[] userBias, double[] itemBias, boolean offsets) {
+    return new Iterator<>() {
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        return next < size;
+      }
+
+      @Override
+      public Row next() {
+        int user = users[next];
+        int item = items[next];
+        float rating = values[0][next];
+        double userOffset = mean + userBias[user];
+        double itemOffset = itemBias[item];
+        float residual = (float) (rating - (userOffset + itemOffset));
+        next++;
+        return offsets
+            ? RowFactory.create(user, item, residual, rating, (float) userOffset, (float) itemOffset)
+            : RowFactory.create(user, item, residual);
+      }
+    };
+  }
+
   /** Whole-number index of an id column, checked. */
   static int index(Row row, int field, String column) {
     Object value = row.get(field);
