@@ -2,6 +2,7 @@ package io.nightjar.pipeline;
 
 import io.nightjar.error.JobSpecException;
 import io.nightjar.pipeline.stage.BiasEstimator;
+import io.nightjar.pipeline.stage.BiasModel;
 import io.nightjar.pipeline.stage.BlendedAls;
 import io.nightjar.pipeline.stage.PredictionCombiner;
 import io.nightjar.pipeline.stage.ResidualFit;
@@ -14,6 +15,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -127,6 +129,23 @@ final class AlsPipeline {
         new Transformer[] {indexing.model(), fitted.biases(), fitted.factors(), combiner});
     model.setParent(pipeline);
     return model;
+  }
+
+  /**
+   * Tuning's fit of the stages before ALS on one fold ({@link io.nightjar.tune.PrefixFitter}): the same indexer and
+   * bias models as {@code Pipeline.fit}, with the ids indexed by {@link IdIndexing}; the training rows come back as
+   * ALS reads them (indices, rating, baseline and residual).
+   */
+  static io.nightjar.tune.PrefixFitter.Fitted fitPrefix(PipelineStage[] prefix, Dataset<Row> train) {
+    if (prefix.length != 2 || !(prefix[0] instanceof StringIndexer indexer)
+        || !(prefix[1] instanceof BiasEstimator biases)) {
+      return io.nightjar.tune.PrefixFitter.standard().fit(prefix, train);
+    }
+    IdIndexing.Indexed indexing = IdIndexing.index(indexer, train, biases.getOrDefault(biases.ratingCol()));
+    BiasModel fittedBiases = biases.fit(indexing.rows());
+    PipelineModel model = new PipelineModel(Identifiable.randomUID("pipeline"),
+        new Transformer[] {indexing.model(), fittedBiases});
+    return new io.nightjar.tune.PrefixFitter.Fitted(model, fittedBiases.transform(indexing.rows()));
   }
 
   private static String seconds(long nanos) {

@@ -39,6 +39,15 @@ public final class PipelineFactory {
     return spec.kind() == io.nightjar.spec.ModelKind.ALS ? AlsPipeline.fit(pipeline, training) : pipeline.fit(training);
   }
 
+  /**
+   * How tuning fits the stages before the learner on each fold: for ALS, the ids indexed as {@link #fit} indexes them
+   * (same model as {@code Pipeline.fit}, fewer passes); for ElasticNet, {@code Pipeline.fit}.
+   */
+  public static io.nightjar.tune.PrefixFitter prefixFitter(JobSpec spec) {
+    return spec.kind() == io.nightjar.spec.ModelKind.ALS ? AlsPipeline::fitPrefix
+        : io.nightjar.tune.PrefixFitter.standard();
+  }
+
   /** Params Nightjar sets itself on the job's learner, with the spec key to use instead. */
   public static java.util.Map<String, String> reserved(JobSpec spec, PipelineStage learner) {
     return switch (spec.kind()) {

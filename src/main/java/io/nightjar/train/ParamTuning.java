@@ -13,6 +13,7 @@ import io.nightjar.error.JobSpecException;
 import io.nightjar.pipeline.Columns;
 import io.nightjar.pipeline.ElasticNetPipeline;
 import io.nightjar.pipeline.EstimatorParams;
+import io.nightjar.pipeline.PipelineFactory;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.ModelKind;
 import io.nightjar.spec.TuningSpec;
@@ -111,7 +112,8 @@ final class ParamTuning {
     };
     TuningSettings settings = new TuningSettings(tuning.method(), tuning.folds(), tuning.validationFraction(),
         tunerMetric(metric), tuning.parallelism(), tuning.seed());
-    TuningResult result = GridTuner.tune(upToLearner, training, grid, settings, score);
+    TuningResult result = GridTuner.tune(upToLearner, training, grid, settings, score,
+        PipelineFactory.prefixFitter(spec));
     return new Tuned(pipeline, result).withBestApplied(learnerIndex);
   }
 

@@ -14,7 +14,6 @@ import java.util.concurrent.Future;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.Pipeline;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -55,6 +54,15 @@ public final class GridTuner {
    */
   public static TuningResult tune(Pipeline pipeline, Dataset<Row> training, Map<String, List<Object>> grid,
       TuningSettings settings, ScoreFunction score) {
+    return tune(pipeline, training, grid, settings, score, PrefixFitter.standard());
+  }
+
+  /**
+   * As {@link #tune(Pipeline, Dataset, Map, TuningSettings, ScoreFunction)}, with the stages before the learner fitted
+   * on each fold by {@code prefixFitter}.
+   */
+  public static TuningResult tune(Pipeline pipeline, Dataset<Row> training, Map<String, List<Object>> grid,
+      TuningSettings settings, ScoreFunction score, PrefixFitter prefixFitter) {
     long start = System.nanoTime();
     PipelineStage[] stages = pipeline.getStages();
     if (stages.length == 0 || !(stages[stages.length - 1] instanceof Estimator<?> learner)) {
@@ -75,7 +83,7 @@ public final class GridTuner {
       List<Future<Dataset<Row>[]>> prepared = new ArrayList<>();
       for (int k = 0; k < splits; k++) {
         int fold = k;
-        prepared.add(pool.submit(() -> split(withFold, fold, prefix)));
+        prepared.add(pool.submit(() -> split(withFold, fold, prefix, prefixFitter)));
       }
       List<Dataset<Row>[]> data = new ArrayList<>();
       for (Future<Dataset<Row>[]> f : prepared) {
@@ -132,14 +140,15 @@ public final class GridTuner {
   }
 
   @SuppressWarnings("unchecked")
-  private static Dataset<Row>[] split(Dataset<Row> withFold, int fold, PipelineStage[] prefix) {
+  private static Dataset<Row>[] split(Dataset<Row> withFold, int fold, PipelineStage[] prefix,
+      PrefixFitter prefixFitter) {
     Column inFold = functions.col(FOLD).equalTo(fold);
     Dataset<Row> train = withFold.filter(functions.not(inFold)).drop(FOLD);
     Dataset<Row> valid = withFold.filter(inFold).drop(FOLD);
     if (prefix.length > 0) {
-      PipelineModel features = new Pipeline().setStages(prefix).fit(train);
-      train = features.transform(train);
-      valid = features.transform(valid);
+      PrefixFitter.Fitted fitted = prefixFitter.fit(prefix, train);
+      train = fitted.train();
+      valid = fitted.model().transform(valid);
     }
     return new Dataset[] {train.persist(StorageLevel.MEMORY_AND_DISK()), valid.persist(StorageLevel.MEMORY_AND_DISK())};
   }

@@ -153,6 +153,31 @@ class AlsPipelineTest extends SparkTestBase {
   }
 
   @Test
+  void tuningsPrefixFitGivesPipelineFitsStagesAndTrainingRows() {
+    org.apache.spark.ml.PipelineStage[] prefix = java.util.Arrays.copyOf(
+        PipelineFactory.build(spec(), null).getStages(), 2);
+    io.nightjar.tune.PrefixFitter.Fitted fast = PipelineFactory.prefixFitter(spec()).fit(prefix, ratings);
+    io.nightjar.tune.PrefixFitter.Fitted standard = io.nightjar.tune.PrefixFitter.standard().fit(prefix, ratings);
+    for (int k = 0; k < 2; k++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          ((org.apache.spark.ml.feature.StringIndexerModel) standard.model().stages()[0]).labelsArray()[k],
+          ((org.apache.spark.ml.feature.StringIndexerModel) fast.model().stages()[0]).labelsArray()[k]);
+    }
+    assertEquals(((BiasModel) standard.model().stages()[1]).getGlobalMean(),
+        ((BiasModel) fast.model().stages()[1]).getGlobalMean(), 1e-12);
+    String[] learned = {"__nj_user_idx", "__nj_item_idx", "rating", "__nj_residual"};
+    List<Row> expected = standard.train().selectExpr(learned).orderBy(learned[0], learned[1], learned[2]).collectAsList();
+    List<Row> actual = fast.train().selectExpr(learned).orderBy(learned[0], learned[1], learned[2]).collectAsList();
+    assertEquals(expected.size(), actual.size());
+    for (int row = 0; row < expected.size(); row++) {
+      for (int field = 0; field < 3; field++) {
+        assertEquals(expected.get(row).get(field), actual.get(row).get(field), "row " + row);
+      }
+      assertEquals(expected.get(row).getDouble(3), actual.get(row).getDouble(3), 1e-9, "residual of row " + row);
+    }
+  }
+
+  @Test
   void theFastIndexerGivesStringIndexersLabelsAndIndicesForStringAndWholeNumberIds() {
     Dataset<Row> withNull = ratings.union(spark.createDataFrame(List.of(RowFactory.create(null, "m001", 3.0)),
         Fixtures.RATINGS));
