@@ -38,6 +38,7 @@ public final class AlsTrainingBench {
     org.apache.logging.log4j.core.config.Configurator.setLevel("io.nightjar.pipeline.stage.ResidualFit",
         org.apache.logging.log4j.Level.INFO);
     SparkSession spark = BenchSupport.localSession("als-training-bench");
+    BenchSupport.logSlowJobs(spark);
     spark.sparkContext().setCheckpointDir(BenchSupport.benchDir().resolve("checkpoints").toString());
     try {
       Dataset<Row> ratings = SkewedRatings.ensure(spark, BenchSupport.benchDir().resolve("ratings-" + rows), rows, 7);

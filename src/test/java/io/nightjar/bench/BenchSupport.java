@@ -59,6 +59,39 @@ public final class BenchSupport {
   }
 
   /** Seconds since {@code startNanos}. */
+  /**
+   * With {@code -Dnightjar.bench.jobs=S}, prints every Spark job that took at least S seconds when it ends: its id,
+   * time and call site (for finding where a pipeline's time goes without a UI).
+   */
+  public static void logSlowJobs(SparkSession spark) {
+    String threshold = System.getProperty("nightjar.bench.jobs");
+    if (threshold == null) {
+      return;
+    }
+    double least = Double.parseDouble(threshold);
+    java.util.Map<Integer, Long> starts = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.Map<Integer, String> sites = new java.util.concurrent.ConcurrentHashMap<>();
+    spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+        starts.put(start.jobId(), start.time());
+        // The last stage of a job is named after the action that ran it ("count at ALS.scala:1050").
+        scala.collection.immutable.Seq<org.apache.spark.scheduler.StageInfo> stages = start.stageInfos();
+        sites.put(start.jobId(), stages.isEmpty() ? "?" : stages.last().name());
+      }
+
+      @Override
+      public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd end) {
+        Long begun = starts.remove(end.jobId());
+        String site = sites.remove(end.jobId());
+        double seconds = begun == null ? 0 : (end.time() - begun) / 1000.0;
+        if (seconds >= least) {
+          System.out.printf(java.util.Locale.ROOT, "  job %d %.2f s %s%n", end.jobId(), seconds, site);
+        }
+      }
+    });
+  }
+
   public static double secondsSince(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
