@@ -10,11 +10,13 @@ import io.nightjar.spec.AlsColumns;
 import io.nightjar.spec.JobSpec;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -120,13 +122,26 @@ final class AlsPipeline {
       return pipeline.fit(training);
     }
     long start = System.nanoTime();
-    IdIndexing.Indexed indexing = IdIndexing.index(indexer, training, biases.getOrDefault(biases.ratingCol()));
-    long indexed = System.nanoTime();
-    ResidualFit.Fitted fitted = ResidualFit.fit(biases, als, indexing.rows());
-    LOG.info("ALS pipeline fitted: id indexer {} s, then biases and ALS on one copy of the indexed rows {} s",
-        seconds(indexed - start), seconds(System.nanoTime() - indexed));
+    String rating = biases.getOrDefault(biases.ratingCol());
+    Optional<IdIndexing.InMemory> inMemory = IdIndexing.inMemory(indexer, training, rating);
+    StringIndexerModel indices;
+    ResidualFit.Fitted fitted;
+    long indexed;
+    if (inMemory.isPresent()) {
+      indices = inMemory.get().model();
+      indexed = System.nanoTime();
+      fitted = ResidualFit.fit(biases, als, training.sparkSession(), inMemory.get().ratings());
+    } else {
+      IdIndexing.Indexed indexing = IdIndexing.index(indexer, training, rating);
+      indices = indexing.model();
+      indexed = System.nanoTime();
+      fitted = ResidualFit.fit(biases, als, indexing.rows());
+    }
+    LOG.info("ALS pipeline fitted: ids indexed in {} s ({}), then biases and ALS on one copy of the indexed rows "
+        + "in {} s", seconds(indexed - start), inMemory.isPresent() ? "whole numbers, counted and indexed in memory"
+        : "by an aggregation and a join", seconds(System.nanoTime() - indexed));
     PipelineModel model = new PipelineModel(pipeline.uid(),
-        new Transformer[] {indexing.model(), fitted.biases(), fitted.factors(), combiner});
+        new Transformer[] {indices, fitted.biases(), fitted.factors(), combiner});
     model.setParent(pipeline);
     return model;
   }

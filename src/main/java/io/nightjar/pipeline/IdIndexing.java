@@ -4,9 +4,11 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.nightjar.pipeline.stage.IndexedRatings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.param.ParamMap;
@@ -71,6 +73,36 @@ final class IdIndexing {
         col(Columns.quoted(rating))));
   }
 
+  /** The fitted indexer, and the training ratings copied and indexed in memory. */
+  record InMemory(StringIndexerModel model, IndexedRatings ratings) {}
+
+  /**
+   * For whole-number ids, the indexer fitted and the ratings indexed in one read of the input
+   * ({@link IndexedRatings}); empty for any other id type or setting, or when a row holds a null id or rating.
+   */
+  static Optional<InMemory> inMemory(StringIndexer indexer, Dataset<Row> training, String rating) {
+    if (!applies(indexer, training.schema())) {
+      return Optional.empty();
+    }
+    String[] in = indexer.getInputCols();
+    for (String name : in) {
+      if (!wholeNumber(training.schema().apply(name).dataType())) {
+        return Optional.empty();
+      }
+    }
+    return IndexedRatings.of(training, in[0], in[1], rating).map(ratings -> {
+      StringIndexerModel model = new StringIndexerModel(indexer.uid(), ratings.labels());
+      indexer.copyValues(model, ParamMap.empty());
+      model.setParent(indexer);
+      return new InMemory(model, ratings);
+    });
+  }
+
+  private static boolean wholeNumber(DataType type) {
+    return type.equals(DataTypes.IntegerType) || type.equals(DataTypes.LongType)
+        || type.equals(DataTypes.ShortType) || type.equals(DataTypes.ByteType);
+  }
+
   /** Two id columns of a whole-number or string type, most frequent first, unseen ids kept. */
   static boolean applies(StringIndexer indexer, StructType schema) {
     if (indexer.getInputCols().length != 2 || !"frequencyDesc".equals(indexer.getStringOrderType())
@@ -79,9 +111,7 @@ final class IdIndexing {
     }
     for (String name : indexer.getInputCols()) {
       DataType type = schema.apply(name).dataType();
-      if (!(type.equals(DataTypes.IntegerType) || type.equals(DataTypes.LongType)
-          || type.equals(DataTypes.ShortType) || type.equals(DataTypes.ByteType)
-          || type.equals(DataTypes.StringType))) {
+      if (!(wholeNumber(type) || type.equals(DataTypes.StringType))) {
         return false;
       }
     }

@@ -204,6 +204,49 @@ class AlsPipelineTest extends SparkTestBase {
     }
   }
 
+  @Test
+  void wholeNumberIdsAreCountedAndIndexedInMemoryAsStringIndexerDoes() {
+    Dataset<Row> wholeNumbers = wholeNumberIds(ratings);
+    org.apache.spark.ml.feature.StringIndexer indexer = (org.apache.spark.ml.feature.StringIndexer)
+        PipelineFactory.build(spec(), null).getStages()[0];
+    org.apache.spark.ml.feature.StringIndexerModel expected = indexer.fit(wholeNumbers);
+    IdIndexing.InMemory inMemory = IdIndexing.inMemory(indexer, wholeNumbers, "rating").orElseThrow();
+    for (int k = 0; k < 2; k++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected.labelsArray()[k], inMemory.model().labelsArray()[k],
+          "labels of " + indexer.getInputCols()[k]);
+    }
+    assertEquals(indexer.uid(), inMemory.model().uid());
+    // A null id needs the indexer's spare index: the general path indexes such rows.
+    Dataset<Row> withNull = wholeNumbers.union(spark.createDataFrame(
+        List.of(RowFactory.create(null, 1L, 3.0)), wholeNumbers.schema()));
+    assertFalse(IdIndexing.inMemory(indexer, withNull, "rating").isPresent());
+    // String ids are indexed the general way.
+    assertFalse(IdIndexing.inMemory(indexer, ratings, "rating").isPresent());
+  }
+
+  @Test
+  void theStagedFitOfWholeNumberIdsGivesTheSameModelAsPipelineFit() {
+    Dataset<Row> wholeNumbers = wholeNumberIds(ratings);
+    PipelineModel expected = PipelineFactory.build(spec(), null).fit(wholeNumbers);
+    PipelineModel staged = PipelineFactory.fit(spec(), PipelineFactory.build(spec(), null), wholeNumbers);
+    Map<String, Double> before = new HashMap<>();
+    for (Row row : expected.transform(wholeNumbers).select("user_id", "item_id", "prediction").collectAsList()) {
+      before.put(row.get(0) + "/" + row.get(1), row.getDouble(2));
+    }
+    List<Row> after = staged.transform(wholeNumbers).select("user_id", "item_id", "prediction").collectAsList();
+    assertEquals(before.size(), after.size());
+    for (Row row : after) {
+      assertEquals(before.get(row.get(0) + "/" + row.get(1)), row.getDouble(2), 1e-5, row.get(0) + "/" + row.get(1));
+    }
+  }
+
+  /** The fixture's ratings with int user ids and long item ids ("u017" becomes 17). */
+  private static Dataset<Row> wholeNumberIds(Dataset<Row> rows) {
+    return rows
+        .withColumn("user_id", org.apache.spark.sql.functions.substring(col("user_id"), 2, 3).cast("int"))
+        .withColumn("item_id", org.apache.spark.sql.functions.substring(col("item_id"), 2, 3).cast("long"));
+  }
+
   /** Checkpointed RDDs under {@code dir}, leaving out ALS's own factor checkpoints (those have a partitioner). */
   private static long countCheckpoints(java.nio.file.Path dir) throws java.io.IOException {
     if (!java.nio.file.Files.exists(dir)) {

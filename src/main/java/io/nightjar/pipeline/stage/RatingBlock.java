@@ -57,6 +57,11 @@ final class RatingBlock implements Serializable {
     }
   }
 
+  /** A block of the given arrays, {@code size} entries each. */
+  static RatingBlock of(int size, int[] users, int[] items, float[][] values) {
+    return new RatingBlock(size, users, items, values);
+  }
+
   static RatingBlock of(Iterator<Row> rows, String[] names, int valueCount) {
     int[] users = new int[1024];
     int[] items = new int[1024];

@@ -51,12 +51,28 @@ public final class ResidualFit {
    * @throws IllegalArgumentException when {@code als} does not learn what {@code biases} outputs ({@link #chains})
    */
   public static Fitted fit(BiasEstimator biases, BlendedAls als, Dataset<Row> indexed) {
+    checkChained(biases, als);
+    return fit(biases, als, indexed.sparkSession(), biases.copy(indexed));
+  }
+
+  /**
+   * Fits both stages on ratings already copied and indexed ({@link IndexedRatings}), and releases them from memory.
+   *
+   * @throws IllegalArgumentException when {@code als} does not learn what {@code biases} outputs ({@link #chains})
+   */
+  public static Fitted fit(BiasEstimator biases, BlendedAls als, SparkSession spark, IndexedRatings ratings) {
+    checkChained(biases, als);
+    return fit(biases, als, spark, ratings.blocks());
+  }
+
+  private static void checkChained(BiasEstimator biases, BlendedAls als) {
     if (!chains(biases, als)) {
       throw new IllegalArgumentException("ALS (" + als.uid() + ") does not learn the bias stage's residuals: its "
           + "user, item and rating columns must be the bias stage's user, item and residual columns");
     }
-    SparkSession spark = indexed.sparkSession();
-    JavaRDD<RatingBlock> blocks = biases.copy(indexed);
+  }
+
+  private static Fitted fit(BiasEstimator biases, BlendedAls als, SparkSession spark, JavaRDD<RatingBlock> blocks) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<double[]> userBias = null;
     Broadcast<double[]> itemBias = null;
