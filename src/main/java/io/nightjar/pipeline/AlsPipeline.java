@@ -108,11 +108,12 @@ final class AlsPipeline {
 
   /**
    * Fits the pipeline {@link #build} made exactly as {@code Pipeline.fit} would (the same stages, each fitted on the
-   * previous ones' output), but reads the rows fewer times: the ids are indexed once ({@link IdIndexing}: for
-   * whole-number and string ids, without the indexer's per-row string conversion and lookups), straight into the bias
-   * fit's compact copy, and ALS learns the residuals computed from that same copy ({@link ResidualFit}), where
-   * {@code Pipeline.fit} would index the ids again, join the biases back onto the rows and copy them a second time.
-   * Any other pipeline is fitted with {@code Pipeline.fit}.
+   * previous ones' output), but reads the rows fewer times. The ids are indexed once, without the indexer's
+   * per-row string conversion and lookups: whole-number ids in memory, in the one read that makes the bias fit's
+   * compact copy ({@link IdIndexing#inMemory}); string ids by an aggregation and a join feeding that copy
+   * ({@link IdIndexing#index}). ALS then learns the residuals computed from that same copy ({@link ResidualFit}),
+   * where {@code Pipeline.fit} would index the ids again, join the biases back onto the rows and copy them a second
+   * time. Any other pipeline is fitted with {@code Pipeline.fit}.
    */
   static PipelineModel fit(Pipeline pipeline, Dataset<Row> training) {
     PipelineStage[] stages = pipeline.getStages();
