@@ -240,6 +240,14 @@ class AlsPipelineTest extends SparkTestBase {
     }
   }
 
+  @Test
+  void theStagedFitOfNoRatingsSaysSo() {
+    Dataset<Row> none = wholeNumberIds(ratings).limit(0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PipelineFactory.fit(spec(), PipelineFactory.build(spec(), null), none));
+    assertTrue(e.getMessage().startsWith("Cannot fit biases: the training data has no row"), e.getMessage());
+  }
+
   /** The fixture's ratings with int user ids and long item ids ("u017" becomes 17). */
   private static Dataset<Row> wholeNumberIds(Dataset<Row> rows) {
     return rows

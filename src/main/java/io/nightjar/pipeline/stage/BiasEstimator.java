@@ -244,7 +244,8 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
   /** Fits the biases on blocks {@link #copy} made; the caller releases them. */
   Solved fit(SparkSession spark, JavaRDD<RatingBlock> blocks) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Totals totals = blocks.map(Totals::of).reduce(Totals::merge);
+    // fold, not reduce: input without partitions (or rows) reaches the clear error below.
+    Totals totals = blocks.map(Totals::of).fold(new Totals(), Totals::merge);
     if (totals.count == 0) {
       throw new IllegalArgumentException("Cannot fit biases: the training data has no row with a user, an item "
           + "and a rating in columns '" + getOrDefault(userCol) + "', '" + getOrDefault(itemCol) + "', '"

@@ -49,7 +49,8 @@ public final class IndexedRatings {
         .mapPartitions(rows -> List.of(RawBlock.of(rows)).iterator())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Counts counts = raw.map(Counts::of).treeReduce(Counts::merge);
+      // treeAggregate, not treeReduce: an input without partitions gives empty counts rather than an error.
+      Counts counts = raw.treeAggregate(new Counts(), Counts::add, Counts::merge);
       if (counts.nulls > 0) {
         return Optional.empty();
       }
@@ -175,20 +176,19 @@ public final class IndexedRatings {
     final LongTable items;
     long nulls;
 
-    private Counts(LongTable users, LongTable items, long nulls) {
-      this.users = users;
-      this.items = items;
-      this.nulls = nulls;
+    Counts() {
+      users = new LongTable();
+      items = new LongTable();
     }
 
-    static Counts of(RawBlock block) {
-      LongTable users = new LongTable();
-      LongTable items = new LongTable();
+    /** Counts the ids of {@code block} in; returns this. */
+    Counts add(RawBlock block) {
       for (int k = 0; k < block.size; k++) {
         users.add(block.users[k], 1);
         items.add(block.items[k], 1);
       }
-      return new Counts(users, items, block.nulls);
+      nulls += block.nulls;
+      return this;
     }
 
     Counts merge(Counts other) {

@@ -9,6 +9,27 @@ import org.junit.jupiter.api.Test;
 
 class LongTableTest {
   @Test
+  void survivesJavaSerializationAsSparkShipsIt() throws Exception {
+    LongTable table = new LongTable();
+    for (long key = -500; key < 500; key++) {
+      table.add(key * 7919, key + 1000);
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(table);
+    }
+    LongTable copy;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+        new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (LongTable) in.readObject();
+    }
+    assertEquals(1000, copy.size());
+    for (long key = -500; key < 500; key++) {
+      assertEquals(key + 1000, copy.get(key * 7919, Long.MIN_VALUE));
+    }
+  }
+
+  @Test
   void countsLikeAHashMapThroughGrowthAndMerges() {
     Random random = new Random(11);
     Map<Long, Long> expected = new HashMap<>();
