@@ -100,26 +100,15 @@ final class RatingBlock implements Serializable {
   }
 
   Iterator<Row> rows() {
-    return new Iterator<>() {
-      private int next;
-
-      @Override
-      public boolean hasNext() {
-        return next < size;
+    return each(k -> {
+      Object[] fields = new Object[2 + values.length];
+      fields[0] = users[k];
+      fields[1] = items[k];
+      for (int v = 0; v < values.length; v++) {
+        fields[2 + v] = values[v][k];
       }
-
-      @Override
-      public Row next() {
-        Object[] fields = new Object[2 + values.length];
-        fields[0] = users[next];
-        fields[1] = items[next];
-        for (int v = 0; v < values.length; v++) {
-          fields[2 + v] = values[v][next];
-        }
-        next++;
-        return RowFactory.create(fields);
-      }
-    };
+      return RowFactory.create(fields);
+    });
   }
 
   /**
@@ -129,6 +118,21 @@ final class RatingBlock implements Serializable {
    * {@code itemBias[item]}, as floats.
    */
   Iterator<Row> residualRows(double mean, double[] userBias, double[] itemBias, boolean offsets) {
+    return each(k -> {
+      int user = users[k];
+      int item = items[k];
+      float rating = values[0][k];
+      double userOffset = mean + userBias[user];
+      double itemOffset = itemBias[item];
+      float residual = (float) (rating - (userOffset + itemOffset));
+      return offsets
+          ? RowFactory.create(user, item, residual, rating, (float) userOffset, (float) itemOffset)
+          : RowFactory.create(user, item, residual);
+    });
+  }
+
+  /** The block's entries in order, each made a row by {@code row}. */
+  private Iterator<Row> each(java.util.function.IntFunction<Row> row) {
     return new Iterator<>() {
       private int next;
 
@@ -139,16 +143,7 @@ final class RatingBlock implements Serializable {
 
       @Override
       public Row next() {
-        int user = users[next];
-        int item = items[next];
-        float rating = values[0][next];
-        double userOffset = mean + userBias[user];
-        double itemOffset = itemBias[item];
-        float residual = (float) (rating - (userOffset + itemOffset));
-        next++;
-        return offsets
-            ? RowFactory.create(user, item, residual, rating, (float) userOffset, (float) itemOffset)
-            : RowFactory.create(user, item, residual);
+        return row.apply(next++);
       }
     };
   }
