@@ -83,6 +83,11 @@ public final class ResidualFit {
       userBias = sc.broadcast(solved.userBias());
       itemBias = sc.broadcast(solved.itemBias());
       boolean offsets = (Integer) als.getOrDefault(als.blendMembers()) > 0;
+      if (!offsets && blocks.isCheckpointed()) {
+        // Plain ALS reads its input once, into blocks of its own: read the copy back from its checkpoint files and
+        // leave the memory to ALS's blocks. A blend reads it once per member, so it stays in memory then.
+        blocks.unpersist(false);
+      }
       double mean = solved.mean();
       Broadcast<double[]> users = userBias;
       Broadcast<double[]> items = itemBias;
