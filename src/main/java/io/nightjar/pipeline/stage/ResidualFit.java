@@ -16,8 +16,10 @@ import org.apache.spark.sql.types.StructType;
  * two models as {@code biases.fit(rows)} followed by {@code als.fit(biasModel.transform(rows))}, without the second
  * pass over the rows that the second call makes (two broadcast joins for the baseline and a second compact copy with
  * its checkpoint). The bias fit's copy is checkpointed, and ALS reads its residuals computed from it on the fly, with
- * the fitted biases broadcast. The copy is released from memory after the fit; its checkpoint files stay until the
- * run's checkpoint directory is removed, so that factors lost with an executor can still be recomputed.
+ * the fitted biases broadcast. The copy leaves memory once it is read for the last time: when the biases are fitted
+ * if ALS reads it only once (no blend, and checkpointed, so ALS reads it back from the files), else after the fit.
+ * Its checkpoint files stay until the run's checkpoint directory is removed, so that factors lost with an executor
+ * can still be recomputed.
  *
  * <p>Rows with a null id or rating are left out of both fits (the bias fit leaves them out anyway).
  */
