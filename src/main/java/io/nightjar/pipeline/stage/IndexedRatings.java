@@ -59,12 +59,8 @@ public final class IndexedRatings {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       Broadcast<LongTable> userIndex = sc.broadcast(indexOf(userLabels));
       Broadcast<LongTable> itemIndex = sc.broadcast(indexOf(itemLabels));
-      JavaRDD<RatingBlock> blocks = raw
-          .map(block -> block.indexed(userIndex.value(), itemIndex.value(), names))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      if (spark.sparkContext().getCheckpointDir().isDefined()) {
-        blocks.checkpoint();
-      }
+      JavaRDD<RatingBlock> blocks = RatingBlock.keep(
+          raw.map(block -> block.indexed(userIndex.value(), itemIndex.value(), names)));
       blocks.count();
       return Optional.of(new IndexedRatings(new String[][] {userLabels, itemLabels}, blocks));
     } finally {

@@ -35,13 +35,19 @@ final class RatingBlock implements Serializable {
    * directory: once the first job has run, tasks reading the blocks no longer carry the lineage of {@code rows}.
    */
   static JavaRDD<RatingBlock> copy(Dataset<Row> rows, String[] names, int valueCount) {
-    JavaRDD<RatingBlock> blocks = rows.javaRDD()
-        .mapPartitions(partition -> List.of(of(partition, names, valueCount)).iterator())
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    if (rows.sparkSession().sparkContext().getCheckpointDir().isDefined()) {
-      blocks.checkpoint();
+    return keep(rows.javaRDD().mapPartitions(partition -> List.of(of(partition, names, valueCount)).iterator()));
+  }
+
+  /**
+   * {@code blocks} kept in memory or on disk, and marked for a checkpoint when the session has a checkpoint
+   * directory (written by the first job that reads them).
+   */
+  static JavaRDD<RatingBlock> keep(JavaRDD<RatingBlock> blocks) {
+    JavaRDD<RatingBlock> kept = blocks.persist(StorageLevel.MEMORY_AND_DISK());
+    if (kept.context().getCheckpointDir().isDefined()) {
+      kept.checkpoint();
     }
-    return blocks;
+    return kept;
   }
 
   /** Deletes the blocks' checkpoint files, if they were checkpointed; a failure leaves them to the run's clean-up. */
