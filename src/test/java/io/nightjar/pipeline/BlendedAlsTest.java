@@ -162,6 +162,79 @@ class BlendedAlsTest extends SparkTestBase {
   }
 
   @Test
+  void withoutABlendItLearnsWhatSparksAlsFitLearnsFromTheSameRows() {
+    StructType schema = new StructType().add("u", DataTypes.IntegerType).add("i", DataTypes.IntegerType)
+        .add("r", DataTypes.DoubleType);
+    java.util.List<Row> rows = new java.util.ArrayList<>();
+    java.util.Random random = new java.util.Random(11);
+    for (int u = 0; u < 40; u++) {
+      for (int i = 0; i < 25; i++) {
+        if (random.nextInt(3) == 0) {
+          rows.add(RowFactory.create(u, i, 1.0 + random.nextInt(5)));
+        }
+      }
+    }
+    Dataset<Row> input = spark.createDataFrame(rows, schema).repartition(3).cache();
+    String[][] variants = {{"explicit"}, {"implicit"}, {"nonnegative"}};
+    for (String[] variant : variants) {
+      io.nightjar.pipeline.stage.BlendedAls ours = new io.nightjar.pipeline.stage.BlendedAls();
+      ALS spark = new ALS();
+      for (ALS one : new ALS[] {ours, spark}) {
+        one.setUserCol("u").setItemCol("i").setRatingCol("r").setRank(4).setMaxIter(5).setRegParam(0.07)
+            .setNumUserBlocks(2).setNumItemBlocks(3).setSeed(5).setImplicitPrefs(variant[0].equals("implicit"))
+            .setAlpha(2.0).setNonnegative(variant[0].equals("nonnegative"));
+      }
+      ALSModel mine = ours.fit(input);
+      ALSModel theirs = spark.fit(input);
+      assertEquals(theirs.rank(), mine.rank(), variant[0]);
+      assertEquals(theirs.userFactors().schema(), mine.userFactors().schema(), variant[0]);
+      for (boolean users : new boolean[] {true, false}) {
+        Map<Integer, List<Float>> expected = factors(users ? theirs.userFactors() : theirs.itemFactors());
+        Map<Integer, List<Float>> actual = factors(users ? mine.userFactors() : mine.itemFactors());
+        assertEquals(expected.keySet(), actual.keySet(), variant[0]);
+        for (Map.Entry<Integer, List<Float>> e : expected.entrySet()) {
+          for (int k = 0; k < 4; k++) {
+            assertEquals(e.getValue().get(k), actual.get(e.getKey()).get(k), 1e-5,
+                variant[0] + (users ? " user " : " item ") + e.getKey());
+          }
+        }
+      }
+      Dataset<Row> pairs = input.select("u", "i");
+      Map<String, Double> expected = new HashMap<>();
+      for (Row row : theirs.transform(pairs).collectAsList()) {
+        expected.put(row.getInt(0) + "/" + row.getInt(1), (double) row.getFloat(2));
+      }
+      for (Row row : mine.transform(pairs).collectAsList()) {
+        assertEquals(expected.get(row.getInt(0) + "/" + row.getInt(1)), row.getFloat(2), 1e-5, variant[0]);
+      }
+    }
+  }
+
+  private static Map<Integer, List<Float>> factors(Dataset<Row> table) {
+    Map<Integer, List<Float>> out = new HashMap<>();
+    for (Row row : table.collectAsList()) {
+      out.put(row.getInt(0), row.getList(1));
+    }
+    return out;
+  }
+
+  @Test
+  void aNaNRatingIsRefusedNamingTheColumn() {
+    StructType schema = new StructType().add("u", DataTypes.IntegerType).add("i", DataTypes.IntegerType)
+        .add("r", DataTypes.DoubleType);
+    Dataset<Row> bad = spark.createDataFrame(List.of(RowFactory.create(1, 2, 3.0),
+        RowFactory.create(2, 2, Double.NaN)), schema);
+    io.nightjar.pipeline.stage.BlendedAls als = new io.nightjar.pipeline.stage.BlendedAls();
+    als.setUserCol("u").setItemCol("i").setRatingCol("r").setRank(2).setMaxIter(2);
+    Exception e = assertThrows(Exception.class, () -> als.fit(bad));
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    assertTrue(root.getMessage().contains("'r' holds NaN"), root.getMessage());
+  }
+
+  @Test
   void addsTheOffsetColumnsOnlyWhenABlendIsAsked() {
     PipelineStage[] stages = pipeline("params.blendMembers=0").getStages();
     io.nightjar.pipeline.stage.BiasEstimator biases = (io.nightjar.pipeline.stage.BiasEstimator) stages[1];

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.transform;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -16,16 +17,22 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
  * Spark's ALS on the bias residuals, optionally blended with plain ALS fits on the raw ratings, and always fitted
  * into one standard {@link ALSModel}, so that the saved pipeline, predict and recommend see nothing new.
  *
- * <p>With {@code blendMembers = 0} (the default) this is exactly {@link ALS}. With K members, it also fits K plain
+ * <p>With {@code blendMembers = 0} (the default) this is exactly {@link ALS}: the same training
+ * ({@code ALS.train}), fed {@link ALS.Rating}s straight from the compact copy of its input rather than rows. With K members, it also fits K plain
  * ALS models of rank {@code blendRank} and ALS-WR regParam {@code blendRegParam} on the raw ratings, differing only by
  * their seeds, and the fitted model predicts
  * {@code (1 - w) * residual(u, i) + w * (mean over members of rating(u, i) - baseline(u, i))}, with w =
@@ -41,6 +48,11 @@ import org.apache.spark.storage.StorageLevel;
  * each at rank {@code blendRank}; the input is cached once for all of them.
  */
 public class BlendedAls extends ALS {
+  /** The schema of {@link ALSModel}'s factor tables, as {@link ALS#fit} makes them. */
+  private static final StructType FACTORS = new StructType()
+      .add("id", DataTypes.IntegerType, false)
+      .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), true);
+
   private final IntParam blendMembers;
   private final IntParam blendRank;
   private final DoubleParam blendRegParam;
@@ -133,7 +145,7 @@ public class BlendedAls extends ALS {
     }
     // Every fit reads the same rows: one compact copy with a lineage of its own serves them all.
     try (CutLineage cut = CutLineage.of(dataset, new String[] {getUserCol(), getItemCol()}, values)) {
-      return fitCompact(cut.rows());
+      return fitCompact(cut);
     }
   }
 
@@ -153,16 +165,15 @@ public class BlendedAls extends ALS {
   }
 
   /**
-   * Fits on rows that already are a compact copy with a short lineage (int ids, then the float {@link #valueCols}):
-   * every fit of the blend reads them as they are.
+   * Fits on ratings that already are a compact copy with a short lineage: every fit of the blend reads them as they
+   * are, the residual fit value column 0 of {@code input}, each member value column 1 (the raw rating).
    */
-  ALSModel fitCompact(Dataset<Row> input) {
+  ALSModel fitCompact(AlsInput input) {
     checkBlend();
     int members = (Integer) getOrDefault(blendMembers);
-    String raw = getOrDefault(rawRatingCol);
     String userOffset = getOrDefault(userOffsetCol);
     String itemOffset = getOrDefault(itemOffsetCol);
-    ALSModel residual = super.fit(input);
+    ALSModel residual = train(input.spark(), input.ratings(0));
     if (members == 0) {
       return residual;
     }
@@ -170,14 +181,15 @@ public class BlendedAls extends ALS {
     for (int m = 1; m <= members; m++) {
       BlendedAls member = (BlendedAls) copy(ParamMap.empty());
       member.set(member.blendMembers, 0);
-      member.setRatingCol(raw).setRank((Integer) getOrDefault(blendRank))
-          .setRegParam((Double) getOrDefault(blendRegParam)).setSeed(getSeed() + 7919L * m);
-      plain.add(member.fitCompact(input));
+      member.setRank((Integer) getOrDefault(blendRank)).setRegParam((Double) getOrDefault(blendRegParam))
+          .setSeed(getSeed() + 7919L * m);
+      plain.add(member.train(input.spark(), input.ratings(1)));
     }
+    Dataset<Row> rows = input.rows();
     double weight = (Double) getOrDefault(blendWeight);
-    Dataset<Row> users = side(residual.userFactors(), plain, true, offsets(input, getUserCol(), userOffset),
+    Dataset<Row> users = side(residual.userFactors(), plain, true, offsets(rows, getUserCol(), userOffset),
         weight).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> items = side(residual.itemFactors(), plain, false, offsets(input, getItemCol(), itemOffset),
+    Dataset<Row> items = side(residual.itemFactors(), plain, false, offsets(rows, getItemCol(), itemOffset),
         weight).persist(StorageLevel.MEMORY_AND_DISK());
     users.count();
     items.count();
@@ -189,6 +201,29 @@ public class BlendedAls extends ALS {
     copyValues(model, ParamMap.empty());
     model.setParent(this);
     return model;
+  }
+
+  /**
+   * What {@link ALS#fit} does after it has checked and converted its input: Spark's ALS training with this
+   * estimator's params, its factors as the standard {@link ALSModel}'s tables ({@code id}, {@code features}).
+   */
+  private ALSModel train(SparkSession spark, JavaRDD<ALS.Rating<Object>> ratings) {
+    scala.Tuple2<RDD<scala.Tuple2<Object, float[]>>, RDD<scala.Tuple2<Object, float[]>>> factors = ALS.train(
+        ratings.rdd(), getRank(), getNumUserBlocks(), getNumItemBlocks(), getMaxIter(), getRegParam(),
+        getImplicitPrefs(), getAlpha(), getNonnegative(), StorageLevel.fromString(getIntermediateStorageLevel()),
+        StorageLevel.fromString(getFinalStorageLevel()), getCheckpointInterval(), getSeed(),
+        scala.reflect.ClassTag$.MODULE$.Int(), scala.math.Ordering.Int$.MODULE$);
+    ALSModel model = new ALSModel(uid(), getRank(), factorTable(spark, factors._1()),
+        factorTable(spark, factors._2())).setBlockSize(getBlockSize());
+    copyValues(model, ParamMap.empty());
+    model.setParent(this);
+    return model;
+  }
+
+  private static Dataset<Row> factorTable(SparkSession spark, RDD<scala.Tuple2<Object, float[]>> factors) {
+    JavaRDD<Row> rows = factors.toJavaRDD().map(pair -> RowFactory.create(pair._1(),
+        scala.collection.immutable.ArraySeq$.MODULE$.unsafeWrapArray(pair._2())));
+    return spark.createDataFrame(rows, FACTORS);
   }
 
   /** One value per id (all rows of an id carry the same offset). */

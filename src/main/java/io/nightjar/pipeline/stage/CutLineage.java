@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,13 +19,15 @@ import org.apache.spark.sql.types.StructType;
  * from memory; its checkpoint files stay until the run's checkpoint directory is removed, so that factors lost with
  * an executor can still be recomputed from them.
  */
-final class CutLineage implements AutoCloseable {
+final class CutLineage implements AlsInput, AutoCloseable {
   private final JavaRDD<RatingBlock> blocks;
   private final Dataset<Row> rows;
+  private final String[] values;
 
-  private CutLineage(JavaRDD<RatingBlock> blocks, Dataset<Row> rows) {
+  private CutLineage(JavaRDD<RatingBlock> blocks, Dataset<Row> rows, String[] values) {
     this.blocks = blocks;
     this.rows = rows;
+    this.values = values;
   }
 
   /**
@@ -52,12 +55,24 @@ final class CutLineage implements AutoCloseable {
       schema = schema.add(name, DataTypes.FloatType, false);
     }
     Dataset<Row> rows = spark.createDataFrame(blocks.flatMap(RatingBlock::rows), schema);
-    return new CutLineage(blocks, rows);
+    return new CutLineage(blocks, rows, values.clone());
   }
 
   /** The copied rows: the two id columns as ints, then the value columns as floats. */
-  Dataset<Row> rows() {
+  @Override
+  public SparkSession spark() {
+    return rows.sparkSession();
+  }
+
+  @Override
+  public Dataset<Row> rows() {
     return rows;
+  }
+
+  @Override
+  public JavaRDD<ALS.Rating<Object>> ratings(int valueIndex) {
+    String column = values[valueIndex];
+    return blocks.flatMap(block -> block.ratings(valueIndex, column));
   }
 
   @Override

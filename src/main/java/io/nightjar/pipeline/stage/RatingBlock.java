@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.recommendation.ALS;
+import org.apache.spark.ml.recommendation.ALS$Rating$mcI$sp;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -12,8 +14,8 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * One partition's ratings as parallel primitive arrays: user and item indices (whole numbers within the int range)
- * and one or more float value columns. The bias fit scans it in every pass; {@link CutLineage} turns it back into
- * rows for ALS.
+ * and one or more float value columns. The bias fit scans it in every pass; ALS reads its entries as ratings
+ * ({@link #ratings}, {@link #residualRatings}).
  */
 final class RatingBlock implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -130,15 +132,47 @@ final class RatingBlock implements Serializable {
       float rating = values[0][k];
       double userOffset = mean + userBias[user];
       double itemOffset = itemBias[item];
-      float residual = (float) (rating - (userOffset + itemOffset));
+      float residual = residual(rating, userOffset, itemOffset);
       return offsets
           ? RowFactory.create(user, item, residual, rating, (float) userOffset, (float) itemOffset)
           : RowFactory.create(user, item, residual);
     });
   }
 
-  /** The block's entries in order, each made a row by {@code row}. */
-  private Iterator<Row> each(java.util.function.IntFunction<Row> row) {
+  /**
+   * The block's entries as ALS ratings, value column {@code valueIndex} as the rating.
+   *
+   * @throws IllegalArgumentException (when iterated) at a NaN rating, named {@code column}
+   */
+  Iterator<ALS.Rating<Object>> ratings(int valueIndex, String column) {
+    float[] ratings = values[valueIndex];
+    return each(k -> rating(users[k], items[k], ratings[k], column));
+  }
+
+  /**
+   * The block's entries as ALS ratings of the residual from the baseline, as {@link #residualRows} computes it.
+   *
+   * @throws IllegalArgumentException (when iterated) at a NaN residual, named {@code column}
+   */
+  Iterator<ALS.Rating<Object>> residualRatings(double mean, double[] userBias, double[] itemBias, String column) {
+    return each(k -> rating(users[k], items[k],
+        residual(values[0][k], mean + userBias[users[k]], itemBias[items[k]]), column));
+  }
+
+  private static float residual(float rating, double userOffset, double itemOffset) {
+    return (float) (rating - (userOffset + itemOffset));
+  }
+
+  private static ALS.Rating<Object> rating(int user, int item, float rating, String column) {
+    if (Float.isNaN(rating)) {
+      throw new IllegalArgumentException("Column '" + column + "' holds NaN for user index " + user + " and item "
+          + "index " + item + "; ALS needs a number in every row: drop or fill NaN ratings");
+    }
+    return new ALS$Rating$mcI$sp(user, item, rating);
+  }
+
+  /** The block's entries in order, each made an element by {@code element}. */
+  private <T> Iterator<T> each(java.util.function.IntFunction<T> element) {
     return new Iterator<>() {
       private int next;
 
@@ -148,8 +182,11 @@ final class RatingBlock implements Serializable {
       }
 
       @Override
-      public Row next() {
-        return row.apply(next++);
+      public T next() {
+        if (next >= size) {
+          throw new java.util.NoSuchElementException();
+        }
+        return element.apply(next++);
       }
     };
   }

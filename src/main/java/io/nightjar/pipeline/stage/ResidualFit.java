@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -90,19 +91,8 @@ public final class ResidualFit {
         // leave the memory to ALS's blocks. A blend reads it once per member, so it stays in memory then.
         blocks.unpersist(false);
       }
-      double mean = solved.mean();
-      Broadcast<double[]> users = userBias;
-      Broadcast<double[]> items = itemBias;
-      JavaRDD<Row> residuals = blocks.flatMap(block -> block.residualRows(mean, users.value(), items.value(),
-          offsets));
-      String[] values = als.valueCols();
-      StructType schema = new StructType()
-          .add(als.getUserCol(), DataTypes.IntegerType, false)
-          .add(als.getItemCol(), DataTypes.IntegerType, false);
-      for (String name : values) {
-        schema = schema.add(name, DataTypes.FloatType, false);
-      }
-      ALSModel factors = als.fitCompact(spark.createDataFrame(residuals, schema));
+      ALSModel factors = als.fitCompact(new Residuals(spark, blocks, solved.mean(), userBias, itemBias,
+          als.valueCols(), als.getUserCol(), als.getItemCol()));
       LOG.info(String.format(java.util.Locale.ROOT, "biases fitted in %.1f s (the compact copy made on the way), "
           + "ALS in %.1f s", (biased - start) / 1e9, (System.nanoTime() - biased) / 1e9));
       return new Fitted(solved.model(), factors);
@@ -112,6 +102,42 @@ public final class ResidualFit {
         userBias.unpersist(false);
         itemBias.unpersist(false);
       }
+    }
+  }
+
+  /**
+   * The residuals of the copy from the fitted baseline, as ALS reads them: value 0 is the residual, value 1 the raw
+   * rating; rows (for a blend's offsets) add the raw rating and the baseline's two sides.
+   */
+  private record Residuals(SparkSession spark, JavaRDD<RatingBlock> blocks, double mean,
+      Broadcast<double[]> userBias, Broadcast<double[]> itemBias, String[] values, String userCol, String itemCol)
+      implements AlsInput {
+    @Override
+    public JavaRDD<ALS.Rating<Object>> ratings(int valueIndex) {
+      String column = values[valueIndex];
+      if (valueIndex > 0) {
+        return blocks.flatMap(block -> block.ratings(0, column));
+      }
+      double baseline = mean;
+      Broadcast<double[]> users = userBias;
+      Broadcast<double[]> items = itemBias;
+      return blocks.flatMap(block -> block.residualRatings(baseline, users.value(), items.value(), column));
+    }
+
+    @Override
+    public Dataset<Row> rows() {
+      StructType schema = new StructType()
+          .add(userCol, DataTypes.IntegerType, false)
+          .add(itemCol, DataTypes.IntegerType, false);
+      for (String name : values) {
+        schema = schema.add(name, DataTypes.FloatType, false);
+      }
+      double baseline = mean;
+      Broadcast<double[]> users = userBias;
+      Broadcast<double[]> items = itemBias;
+      boolean offsets = values.length > 1;
+      return spark.createDataFrame(blocks.flatMap(block -> block.residualRows(baseline, users.value(),
+          items.value(), offsets)), schema);
     }
   }
 }
