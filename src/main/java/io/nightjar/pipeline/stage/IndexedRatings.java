@@ -14,6 +14,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -45,7 +46,8 @@ public final class IndexedRatings {
     String[] names = {user, item, rating};
     JavaRDD<RawBlock> raw = training
         .select(col(quoted(user)).cast("long"), col(quoted(item)).cast("long"), col(quoted(rating)).cast("double"))
-        .javaRDD()
+        // Spark's own rows, read field by field as they stream by: no Row object made per rating.
+        .queryExecution().toRdd().toJavaRDD()
         .mapPartitions(rows -> List.of(RawBlock.of(rows)).iterator())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -124,14 +126,15 @@ public final class IndexedRatings {
       this.nulls = nulls;
     }
 
-    static RawBlock of(Iterator<Row> rows) {
+    /** The rows (long, long, double), each read before the next is asked for (Spark may reuse the object). */
+    static RawBlock of(Iterator<InternalRow> rows) {
       long[] users = new long[1024];
       long[] items = new long[1024];
       float[] ratings = new float[1024];
       int size = 0;
       long nulls = 0;
       while (rows.hasNext()) {
-        Row row = rows.next();
+        InternalRow row = rows.next();
         if (row.isNullAt(0) || row.isNullAt(1) || row.isNullAt(2)) {
           nulls++;
           continue;
