@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -244,8 +245,9 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
   /** Fits the biases on blocks {@link #copy} made; the caller releases them. */
   Solved fit(SparkSession spark, JavaRDD<RatingBlock> blocks) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    // fold, not reduce: input without partitions (or rows) reaches the clear error below.
-    Totals totals = blocks.map(Totals::of).fold(new Totals(), Totals::merge);
+    // One pass for the mean and the counts per index; aggregate, not reduce: input without partitions (or rows)
+    // reaches the clear error below.
+    Totals totals = blocks.treeAggregate(new Totals(), Totals::add, Totals::merge);
     if (totals.count == 0) {
       throw new IllegalArgumentException("Cannot fit biases: the training data has no row with a user, an item "
           + "and a rating in columns '" + getOrDefault(userCol) + "', '" + getOrDefault(itemCol) + "', '"
@@ -253,12 +255,10 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
     }
     boolean fitted = !(Boolean) getOrDefault(passThrough);
     double mean = fitted ? totals.sum / totals.count : 0.0;
-    int users = totals.maxUser + 1;
-    int items = totals.maxItem + 1;
-    double[] userBias = new double[users];
-    double[] itemBias = new double[items];
-    long[] userCount = counts(blocks, true, users);
-    long[] itemCount = counts(blocks, false, items);
+    long[] userCount = totals.userCounts;
+    long[] itemCount = totals.itemCounts;
+    double[] userBias = new double[userCount.length];
+    double[] itemBias = new double[itemCount.length];
     if (fitted) {
       double reg = (Double) getOrDefault(regParam);
       int passes = (Integer) getOrDefault(maxIter);
@@ -275,18 +275,6 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
     copyValues(model, extractParamMap());
     model.setParent(this);
     return new Solved(model, mean, userBias, itemBias);
-  }
-
-  /** Ratings per user (or item) index. */
-  private static long[] counts(JavaRDD<RatingBlock> blocks, boolean byUser, int size) {
-    return blocks.map(block -> {
-      long[] counts = new long[size];
-      int[] keys = byUser ? block.users : block.items;
-      for (int k = 0; k < block.size; k++) {
-        counts[keys[k]]++;
-      }
-      return counts;
-    }).treeReduce(BiasEstimator::add);
   }
 
   /**
@@ -327,13 +315,6 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
     return a;
   }
 
-  private static long[] add(long[] a, long[] b) {
-    for (int k = 0; k < a.length; k++) {
-      a[k] += b[k];
-    }
-    return a;
-  }
-
   /** The bias table in the saved layout: the index as a double (as StringIndexer emits it) and the bias. */
   private static Dataset<Row> table(SparkSession spark, String key, double[] bias, long[] counts) {
     List<Row> rows = new ArrayList<>();
@@ -348,31 +329,52 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
     return spark.createDataFrame(rows, schema);
   }
 
-  /** Row count, rating sum and the largest indices. */
+  /** Row count, rating sum, and ratings per user and per item index (as long as the largest index seen + 1). */
   static final class Totals implements Serializable {
     private static final long serialVersionUID = 1L;
     long count;
     double sum;
-    int maxUser = -1;
-    int maxItem = -1;
+    long[] userCounts = new long[0];
+    long[] itemCounts = new long[0];
 
-    static Totals of(RatingBlock block) {
-      Totals totals = new Totals();
-      totals.count = block.size;
+    /** Counts {@code block} in; returns this. */
+    Totals add(RatingBlock block) {
+      int users = userCounts.length;
+      int items = itemCounts.length;
       for (int k = 0; k < block.size; k++) {
-        totals.sum += block.values[0][k];
-        totals.maxUser = Math.max(totals.maxUser, block.users[k]);
-        totals.maxItem = Math.max(totals.maxItem, block.items[k]);
+        sum += block.values[0][k];
+        users = Math.max(users, block.users[k] + 1);
+        items = Math.max(items, block.items[k] + 1);
       }
-      return totals;
+      count += block.size;
+      if (users > userCounts.length) {
+        userCounts = Arrays.copyOf(userCounts, users);
+      }
+      if (items > itemCounts.length) {
+        itemCounts = Arrays.copyOf(itemCounts, items);
+      }
+      for (int k = 0; k < block.size; k++) {
+        userCounts[block.users[k]]++;
+        itemCounts[block.items[k]]++;
+      }
+      return this;
     }
 
     Totals merge(Totals other) {
       count += other.count;
       sum += other.sum;
-      maxUser = Math.max(maxUser, other.maxUser);
-      maxItem = Math.max(maxItem, other.maxItem);
+      userCounts = plus(userCounts, other.userCounts);
+      itemCounts = plus(itemCounts, other.itemCounts);
       return this;
+    }
+
+    private static long[] plus(long[] a, long[] b) {
+      long[] longer = a.length >= b.length ? a : b;
+      long[] shorter = longer == a ? b : a;
+      for (int k = 0; k < shorter.length; k++) {
+        longer[k] += shorter[k];
+      }
+      return longer;
     }
   }
 
