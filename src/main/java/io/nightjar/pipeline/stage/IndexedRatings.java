@@ -24,8 +24,10 @@ import org.apache.spark.storage.StorageLevel;
  * ({@link ResidualFit}). Counting with Spark SQL and indexing by a join would read the input three times (a count
  * per id column, then the copy).
  *
- * <p>The copy of the indexed ratings is checkpointed when the session has a checkpoint directory; the raw copy is
- * released as soon as it is indexed.
+ * <p>The copy of the indexed ratings is kept in memory (or on disk) until the fit releases it, and not checkpointed:
+ * its lineage is two narrow steps from the input read, and its tasks carry only broadcast handles of the label
+ * tables, so a lost partition is recomputed from the input as plain ALS would recompute it, and writing the copy out
+ * and reading it back would cost a pass of each for nothing. The raw copy is released as soon as it is indexed.
  */
 public final class IndexedRatings {
   private final String[][] labels;
@@ -61,8 +63,8 @@ public final class IndexedRatings {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       Broadcast<LongTable> userIndex = sc.broadcast(indexOf(userLabels));
       Broadcast<LongTable> itemIndex = sc.broadcast(indexOf(itemLabels));
-      JavaRDD<RatingBlock> blocks = RatingBlock.keep(
-          raw.map(block -> block.indexed(userIndex.value(), itemIndex.value(), names)));
+      JavaRDD<RatingBlock> blocks = raw.map(block -> block.indexed(userIndex.value(), itemIndex.value(), names))
+          .persist(StorageLevel.MEMORY_AND_DISK());
       blocks.count();
       return Optional.of(new IndexedRatings(new String[][] {userLabels, itemLabels}, blocks));
     } finally {
