@@ -31,10 +31,10 @@ import org.apache.spark.storage.StorageLevel;
  * Spark's ALS on the bias residuals, optionally blended with plain ALS fits on the raw ratings, and always fitted
  * into one standard {@link ALSModel}, so that the saved pipeline, predict and recommend see nothing new.
  *
- * <p>With {@code blendMembers = 0} (the default) this is exactly {@link ALS}: the same training
- * ({@code ALS.train}), fed {@link ALS.Rating}s straight from the compact copy of its input rather than rows. With K members, it also fits K plain
- * ALS models of rank {@code blendRank} and ALS-WR regParam {@code blendRegParam} on the raw ratings, differing only by
- * their seeds, and the fitted model predicts
+ * <p>With {@code blendMembers = 0} (the default) this is exactly {@link ALS}: the same training ({@code ALS.train}),
+ * fed {@link ALS.Rating}s straight from the compact copy of its input rather than rows. With K members, it also fits
+ * K plain ALS models of rank {@code blendRank} and ALS-WR regParam {@code blendRegParam} on the raw ratings, differing
+ * only by their seeds, and the fitted model predicts
  * {@code (1 - w) * residual(u, i) + w * (mean over members of rating(u, i) - baseline(u, i))}, with w =
  * {@code blendWeight}; the combiner adds the baseline back, so the final prediction is
  * {@code (1 - w) * (baseline + residual) + w * mean raw prediction}. All of that is one dot product: the residual
