@@ -151,14 +151,8 @@ class BlendedAlsTest extends SparkTestBase {
         .add("r", DataTypes.DoubleType);
     Dataset<Row> bad = spark.createDataFrame(List.of(RowFactory.create(1.0, 2.0, 3.0),
         RowFactory.create(1.5, 2.0, 4.0)), schema);
-    io.nightjar.pipeline.stage.BlendedAls als = new io.nightjar.pipeline.stage.BlendedAls();
-    als.setUserCol("u").setItemCol("i").setRatingCol("r").setRank(2).setMaxIter(2);
-    Exception e = assertThrows(Exception.class, () -> als.fit(bad));
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    assertTrue(root.getMessage().contains("'u' holds 1.5"), root.getMessage());
+    String message = fitFailure(bad);
+    assertTrue(message.contains("'u' holds 1.5"), message);
   }
 
   @Test
@@ -224,14 +218,19 @@ class BlendedAlsTest extends SparkTestBase {
         .add("r", DataTypes.DoubleType);
     Dataset<Row> bad = spark.createDataFrame(List.of(RowFactory.create(1, 2, 3.0),
         RowFactory.create(2, 2, Double.NaN)), schema);
+    String message = fitFailure(bad);
+    assertTrue(message.contains("'r' holds NaN"), message);
+  }
+
+  /** The message at the root of the failure of a small no-blend fit on columns u, i and r. */
+  private static String fitFailure(Dataset<Row> bad) {
     io.nightjar.pipeline.stage.BlendedAls als = new io.nightjar.pipeline.stage.BlendedAls();
     als.setUserCol("u").setItemCol("i").setRatingCol("r").setRank(2).setMaxIter(2);
-    Exception e = assertThrows(Exception.class, () -> als.fit(bad));
-    Throwable root = e;
+    Throwable root = assertThrows(Exception.class, () -> als.fit(bad));
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    assertTrue(root.getMessage().contains("'r' holds NaN"), root.getMessage());
+    return root.getMessage();
   }
 
   @Test
