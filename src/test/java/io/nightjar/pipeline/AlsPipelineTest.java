@@ -209,13 +209,18 @@ class AlsPipelineTest extends SparkTestBase {
     Dataset<Row> wholeNumbers = wholeNumberIds(ratings);
     org.apache.spark.ml.feature.StringIndexer indexer = (org.apache.spark.ml.feature.StringIndexer)
         PipelineFactory.build(spec(), null).getStages()[0];
-    org.apache.spark.ml.feature.StringIndexerModel expected = indexer.fit(wholeNumbers);
-    IdIndexing.InMemory inMemory = IdIndexing.inMemory(indexer, wholeNumbers, "rating").orElseThrow();
-    for (int k = 0; k < 2; k++) {
-      org.junit.jupiter.api.Assertions.assertArrayEquals(expected.labelsArray()[k], inMemory.model().labelsArray()[k],
-          "labels of " + indexer.getInputCols()[k]);
+    // Small ids (counted in arrays indexed by the id), then negative and huge ones (counted in hash tables).
+    Dataset<Row> farApart = wholeNumbers.withColumn("item_id",
+        col("item_id").multiply(1_000_000_000_000L).minus(7_000_000_000_000L));
+    for (Dataset<Row> input : List.of(wholeNumbers, farApart)) {
+      org.apache.spark.ml.feature.StringIndexerModel expected = indexer.fit(input);
+      IdIndexing.InMemory inMemory = IdIndexing.inMemory(indexer, input, "rating").orElseThrow();
+      for (int k = 0; k < 2; k++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.labelsArray()[k],
+            inMemory.model().labelsArray()[k], "labels of " + indexer.getInputCols()[k]);
+      }
+      assertEquals(indexer.uid(), inMemory.model().uid());
     }
-    assertEquals(indexer.uid(), inMemory.model().uid());
     // A null id needs the indexer's spare index: the general path indexes such rows.
     Dataset<Row> withNull = wholeNumbers.union(spark.createDataFrame(
         List.of(RowFactory.create(null, 1L, 3.0)), wholeNumbers.schema()));

@@ -61,8 +61,8 @@ public final class IndexedRatings {
       String[] userLabels = labels(counts.users);
       String[] itemLabels = labels(counts.items);
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      Broadcast<LongTable> userIndex = sc.broadcast(indexOf(userLabels));
-      Broadcast<LongTable> itemIndex = sc.broadcast(indexOf(itemLabels));
+      Broadcast<IdIndex> userIndex = sc.broadcast(indexOf(userLabels));
+      Broadcast<IdIndex> itemIndex = sc.broadcast(indexOf(itemLabels));
       JavaRDD<RatingBlock> blocks = raw.map(block -> block.indexed(userIndex.value(), itemIndex.value(), names))
           .persist(StorageLevel.MEMORY_AND_DISK());
       blocks.count();
@@ -82,9 +82,9 @@ public final class IndexedRatings {
   }
 
   /** The distinct ids as labels, most frequent first, ties by label. */
-  private static String[] labels(LongTable counts) {
-    long[] ids = counts.keys();
-    long[] frequencies = counts.valuesInKeyOrder();
+  private static String[] labels(IdCounts counts) {
+    long[] ids = counts.ids();
+    long[] frequencies = counts.countsInIdOrder();
     String[] text = new String[ids.length];
     Integer[] order = new Integer[ids.length];
     for (int k = 0; k < ids.length; k++) {
@@ -99,12 +99,12 @@ public final class IndexedRatings {
     return labels;
   }
 
-  private static LongTable indexOf(String[] labels) {
-    LongTable index = new LongTable(labels.length);
+  private static IdIndex indexOf(String[] labels) {
+    long[] ids = new long[labels.length];
     for (int k = 0; k < labels.length; k++) {
-      index.add(Long.parseLong(labels[k]), k);
+      ids[k] = Long.parseLong(labels[k]);
     }
-    return index;
+    return IdIndex.of(ids);
   }
 
   private static String quoted(String name) {
@@ -155,12 +155,12 @@ public final class IndexedRatings {
           nulls);
     }
 
-    RatingBlock indexed(LongTable userIndex, LongTable itemIndex, String[] names) {
+    RatingBlock indexed(IdIndex userIndex, IdIndex itemIndex, String[] names) {
       int[] userIndices = new int[size];
       int[] itemIndices = new int[size];
       for (int k = 0; k < size; k++) {
-        userIndices[k] = (int) userIndex.get(users[k], -1);
-        itemIndices[k] = (int) itemIndex.get(items[k], -1);
+        userIndices[k] = userIndex.get(users[k]);
+        itemIndices[k] = itemIndex.get(items[k]);
         if (userIndices[k] < 0 || itemIndices[k] < 0) {
           throw new IllegalStateException("id " + (userIndices[k] < 0 ? users[k] + " of column '" + names[0]
               : items[k] + " of column '" + names[1]) + "' was not counted; the input changed while it was read");
@@ -173,20 +173,15 @@ public final class IndexedRatings {
   /** The ids' counts over some blocks, and their rows with a null. */
   static final class Counts implements Serializable {
     private static final long serialVersionUID = 1L;
-    final LongTable users;
-    final LongTable items;
+    final IdCounts users = new IdCounts();
+    final IdCounts items = new IdCounts();
     long nulls;
-
-    Counts() {
-      users = new LongTable();
-      items = new LongTable();
-    }
 
     /** Counts the ids of {@code block} in; returns this. */
     Counts add(RawBlock block) {
       for (int k = 0; k < block.size; k++) {
-        users.add(block.users[k], 1);
-        items.add(block.items[k], 1);
+        users.add(block.users[k]);
+        items.add(block.items[k]);
       }
       nulls += block.nulls;
       return this;

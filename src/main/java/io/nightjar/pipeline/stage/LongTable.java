@@ -4,8 +4,9 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * A map from long keys to long values in two primitive arrays (open addressing, linear probing): the id counts and
- * the id-to-index lookups of {@link IndexedRatings}, without a boxed object per id.
+ * A map from long keys to long values in two primitive arrays (open addressing, linear probing): the id counts
+ * ({@link IdCounts}) and the id-to-index lookups ({@link IdIndex}) of {@link IndexedRatings} when the ids are not all
+ * small whole numbers, without a boxed object per id.
  */
 final class LongTable implements Serializable {
   private static final long serialVersionUID = 1L;
