@@ -244,14 +244,10 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
 
   /** Fits the biases on blocks {@link #copy} made; the caller releases them. */
   Solved fit(SparkSession spark, JavaRDD<RatingBlock> blocks) {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // One pass for the mean and the counts per index; aggregate, not reduce: input without partitions (or rows)
     // reaches the clear error below.
-    return fit(spark, blocks, blocks.treeAggregate(new Totals(), Totals::add, Totals::merge));
-  }
-
-  /** Fits the biases on {@code blocks}, whose totals are already known; the caller releases them. */
-  Solved fit(SparkSession spark, JavaRDD<RatingBlock> blocks, Totals totals) {
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Totals totals = blocks.treeAggregate(new Totals(), Totals::add, Totals::merge);
     if (totals.count == 0) {
       throw new IllegalArgumentException("Cannot fit biases: the training data has no row with a user, an item "
           + "and a rating in columns '" + getOrDefault(userCol) + "', '" + getOrDefault(itemCol) + "', '"
@@ -340,15 +336,6 @@ public class BiasEstimator extends Estimator<BiasModel> implements DefaultParams
     double sum;
     long[] userCounts = new long[0];
     long[] itemCounts = new long[0];
-
-    Totals() {}
-
-    Totals(long count, double sum, long[] userCounts, long[] itemCounts) {
-      this.count = count;
-      this.sum = sum;
-      this.userCounts = userCounts;
-      this.itemCounts = itemCounts;
-    }
 
     /** Counts {@code block} in; returns this. */
     Totals add(RatingBlock block) {

@@ -32,12 +32,10 @@ import org.apache.spark.storage.StorageLevel;
 public final class IndexedRatings {
   private final String[][] labels;
   private final JavaRDD<RatingBlock> blocks;
-  private final BiasEstimator.Totals totals;
 
-  private IndexedRatings(String[][] labels, JavaRDD<RatingBlock> blocks, BiasEstimator.Totals totals) {
+  private IndexedRatings(String[][] labels, JavaRDD<RatingBlock> blocks) {
     this.labels = labels;
     this.blocks = blocks;
-    this.totals = totals;
   }
 
   /**
@@ -60,18 +58,15 @@ public final class IndexedRatings {
       if (counts.nulls > 0) {
         return Optional.empty();
       }
-      Labelled users = labels(counts.users);
-      Labelled items = labels(counts.items);
+      String[] userLabels = labels(counts.users);
+      String[] itemLabels = labels(counts.items);
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      Broadcast<IdIndex> userIndex = sc.broadcast(indexOf(users.labels()));
-      Broadcast<IdIndex> itemIndex = sc.broadcast(indexOf(items.labels()));
+      Broadcast<IdIndex> userIndex = sc.broadcast(indexOf(userLabels));
+      Broadcast<IdIndex> itemIndex = sc.broadcast(indexOf(itemLabels));
       JavaRDD<RatingBlock> blocks = raw.map(block -> block.indexed(userIndex.value(), itemIndex.value(), names))
           .persist(StorageLevel.MEMORY_AND_DISK());
       blocks.count();
-      // The bias fit's totals, known from the counts: it needs no pass of its own for them.
-      BiasEstimator.Totals totals = new BiasEstimator.Totals(counts.rows, counts.sum, users.counts(),
-          items.counts());
-      return Optional.of(new IndexedRatings(new String[][] {users.labels(), items.labels()}, blocks, totals));
+      return Optional.of(new IndexedRatings(new String[][] {userLabels, itemLabels}, blocks));
     } finally {
       raw.unpersist(false);
     }
@@ -86,16 +81,8 @@ public final class IndexedRatings {
     return blocks;
   }
 
-  /** The ratings' count, their sum, and the ratings per user and per item index. */
-  BiasEstimator.Totals totals() {
-    return totals;
-  }
-
-  /** Labels in index order, and the ratings of each. */
-  private record Labelled(String[] labels, long[] counts) {}
-
   /** The distinct ids as labels, most frequent first, ties by label. */
-  private static Labelled labels(IdCounts counts) {
+  private static String[] labels(IdCounts counts) {
     long[] ids = counts.ids();
     long[] frequencies = counts.countsInIdOrder();
     String[] text = new String[ids.length];
@@ -106,12 +93,10 @@ public final class IndexedRatings {
     }
     Arrays.sort(order, Comparator.<Integer>comparingLong(k -> -frequencies[k]).thenComparing(k -> text[k]));
     String[] labels = new String[ids.length];
-    long[] ratings = new long[ids.length];
     for (int index = 0; index < ids.length; index++) {
       labels[index] = text[order[index]];
-      ratings[index] = frequencies[order[index]];
     }
-    return new Labelled(labels, ratings);
+    return labels;
   }
 
   private static IdIndex indexOf(String[] labels) {
@@ -190,8 +175,6 @@ public final class IndexedRatings {
     private static final long serialVersionUID = 1L;
     final IdCounts users = new IdCounts();
     final IdCounts items = new IdCounts();
-    long rows;
-    double sum;
     long nulls;
 
     /** Counts the ids of {@code block} in; returns this. */
@@ -199,9 +182,7 @@ public final class IndexedRatings {
       for (int k = 0; k < block.size; k++) {
         users.add(block.users[k]);
         items.add(block.items[k]);
-        sum += block.ratings[k];
       }
-      rows += block.size;
       nulls += block.nulls;
       return this;
     }
@@ -209,8 +190,6 @@ public final class IndexedRatings {
     Counts merge(Counts other) {
       users.merge(other.users);
       items.merge(other.items);
-      rows += other.rows;
-      sum += other.sum;
       nulls += other.nulls;
       return this;
     }

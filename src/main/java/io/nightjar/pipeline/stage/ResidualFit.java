@@ -55,7 +55,7 @@ public final class ResidualFit {
    */
   public static Fitted fit(BiasEstimator biases, BlendedAls als, Dataset<Row> indexed) {
     checkChained(biases, als);
-    return fit(biases, als, indexed.sparkSession(), biases.copy(indexed), null);
+    return fit(biases, als, indexed.sparkSession(), biases.copy(indexed));
   }
 
   /**
@@ -65,7 +65,7 @@ public final class ResidualFit {
    */
   public static Fitted fit(BiasEstimator biases, BlendedAls als, SparkSession spark, IndexedRatings ratings) {
     checkChained(biases, als);
-    return fit(biases, als, spark, ratings.blocks(), ratings.totals());
+    return fit(biases, als, spark, ratings.blocks());
   }
 
   private static void checkChained(BiasEstimator biases, BlendedAls als) {
@@ -75,15 +75,13 @@ public final class ResidualFit {
     }
   }
 
-  /** Fits both stages on {@code blocks}; {@code totals} are theirs for the bias fit, or null to count them. */
-  private static Fitted fit(BiasEstimator biases, BlendedAls als, SparkSession spark, JavaRDD<RatingBlock> blocks,
-      BiasEstimator.Totals totals) {
+  private static Fitted fit(BiasEstimator biases, BlendedAls als, SparkSession spark, JavaRDD<RatingBlock> blocks) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<double[]> userBias = null;
     Broadcast<double[]> itemBias = null;
     try {
       long start = System.nanoTime();
-      BiasEstimator.Solved solved = totals == null ? biases.fit(spark, blocks) : biases.fit(spark, blocks, totals);
+      BiasEstimator.Solved solved = biases.fit(spark, blocks);
       long biased = System.nanoTime();
       userBias = sc.broadcast(solved.userBias());
       itemBias = sc.broadcast(solved.itemBias());
