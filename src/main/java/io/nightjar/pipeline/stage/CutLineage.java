@@ -8,8 +8,6 @@ import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * ALS's input with a lineage of its own: the rows copied once into compact per-partition arrays (two whole-number
@@ -48,13 +46,8 @@ final class CutLineage implements AlsInput, AutoCloseable {
     JavaRDD<RatingBlock> blocks = RatingBlock.copy(
         input.select(columns.toArray(org.apache.spark.sql.Column[]::new)).toDF(), names, values.length);
     blocks.count();
-    StructType schema = new StructType()
-        .add(ids[0], DataTypes.IntegerType, false)
-        .add(ids[1], DataTypes.IntegerType, false);
-    for (String name : values) {
-      schema = schema.add(name, DataTypes.FloatType, false);
-    }
-    Dataset<Row> rows = spark.createDataFrame(blocks.flatMap(RatingBlock::rows), schema);
+    Dataset<Row> rows = spark.createDataFrame(blocks.flatMap(RatingBlock::rows),
+        RatingBlock.rowSchema(ids[0], ids[1], values));
     return new CutLineage(blocks, rows, values.clone());
   }
 

@@ -107,6 +107,17 @@ final class RatingBlock implements Serializable {
     return new RatingBlock(size, Arrays.copyOf(users, size), Arrays.copyOf(items, size), trimmed);
   }
 
+  /** The schema of the blocks' entries as rows: the two ids as ints, then the value columns as floats. */
+  static org.apache.spark.sql.types.StructType rowSchema(String user, String item, String[] values) {
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add(user, org.apache.spark.sql.types.DataTypes.IntegerType, false)
+        .add(item, org.apache.spark.sql.types.DataTypes.IntegerType, false);
+    for (String name : values) {
+      schema = schema.add(name, org.apache.spark.sql.types.DataTypes.FloatType, false);
+    }
+    return schema;
+  }
+
   Iterator<Row> rows() {
     return each(k -> {
       Object[] fields = new Object[2 + values.length];

@@ -9,8 +9,6 @@ import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Fits the bias stage and then ALS on its residuals from <b>one</b> compact copy of the indexed ratings: the same
@@ -126,18 +124,12 @@ public final class ResidualFit {
 
     @Override
     public Dataset<Row> rows() {
-      StructType schema = new StructType()
-          .add(userCol, DataTypes.IntegerType, false)
-          .add(itemCol, DataTypes.IntegerType, false);
-      for (String name : values) {
-        schema = schema.add(name, DataTypes.FloatType, false);
-      }
       double baseline = mean;
       Broadcast<double[]> users = userBias;
       Broadcast<double[]> items = itemBias;
       boolean offsets = values.length > 1;
       return spark.createDataFrame(blocks.flatMap(block -> block.residualRows(baseline, users.value(),
-          items.value(), offsets)), schema);
+          items.value(), offsets)), RatingBlock.rowSchema(userCol, itemCol, values));
     }
   }
 }
