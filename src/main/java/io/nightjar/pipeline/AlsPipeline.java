@@ -56,14 +56,19 @@ final class AlsPipeline {
   }
 
   /**
-   * True when the job may blend raw-rating ALS fits in ({@code blendMembers} in {@code params} above 0, or in the
-   * tuning grid): only then does the bias stage output the two offset columns the blend needs.
+   * True when the job may blend raw-rating fits in ({@code blendMembers} or {@code autoencoderUnits} in
+   * {@code params} above 0, or in the tuning grid): only then does the bias stage output the two offset columns the blend needs.
    */
   static boolean blendRequested(JobSpec spec) {
-    com.fasterxml.jackson.databind.JsonNode members = spec.params().get("blendMembers");
-    boolean inParams = members != null && members.asInt(0) > 0;
+    return requested(spec, "blendMembers") || requested(spec, "autoencoderUnits");
+  }
+
+  /** True when {@code params.<name>} is above 0, or the tuning grid holds {@code name}. */
+  private static boolean requested(JobSpec spec, String name) {
+    com.fasterxml.jackson.databind.JsonNode value = spec.params().get(name);
+    boolean inParams = value != null && value.asInt(0) > 0;
     boolean inGrid = spec.tuning() != null && spec.tuning().grid() != null
-        && spec.tuning().grid().containsKey("blendMembers");
+        && spec.tuning().grid().containsKey(name);
     return inParams || inGrid;
   }
 
@@ -84,8 +89,8 @@ final class AlsPipeline {
         .setMaxIter(spec.biases().maxIter())
         .setPassThrough(implicitPrefs(spec));
     if (blendRequested(spec) && implicitPrefs(spec)) {
-      throw new JobSpecException("params.blendMembers blends fits of explicit ratings and does not "
-          + "apply with params.implicitPrefs: true; remove blendMembers (and blendMembers from tuning.grid) or set "
+      throw new JobSpecException("params.blendMembers and params.autoencoderUnits blend in fits of explicit ratings "
+          + "and do not apply with params.implicitPrefs: true; remove them (from tuning.grid too) or set "
           + "implicitPrefs to false");
     }
     if (blendRequested(spec)) {

@@ -66,13 +66,18 @@ public final class MovieLensBench {
 
   /**
    * Explicit candidates: bias shrinkage, then ALS on residuals (rank, ALS-WR regParam, iterations), then the same
-   * blended with five plain rank-5 ALS fits on the raw ratings (the blend U1EnsembleBench found, see BENCHMARKS.md).
+   * blended with five plain rank-5 ALS fits on the raw ratings (the blend U1EnsembleBench found, see BENCHMARKS.md),
+   * then that blend half and half with an item autoencoder of 500 units.
    */
   private static final List<String> EXPLICIT_GRID = List.of(
       "biases.regParam=5;biases.maxIter=20;params.rank=50;params.regParam=0.15;params.maxIter=15",
       "biases.regParam=5;biases.maxIter=20;params.rank=50;params.regParam=0.1;params.maxIter=15",
       "biases.regParam=5;biases.maxIter=20;params.rank=50;params.regParam=0.15;params.maxIter=15;"
-          + "params.blendMembers=5;params.blendRank=5;params.blendRegParam=0.08;params.blendWeight=0.5");
+          + "params.blendMembers=5;params.blendRank=5;params.blendRegParam=0.08;params.blendWeight=0.5",
+      "biases.regParam=5;biases.maxIter=20;params.rank=50;params.regParam=0.15;params.maxIter=15;"
+          + "params.blendMembers=5;params.blendRank=5;params.blendRegParam=0.08;params.blendWeight=0.5;"
+          + "params.autoencoderUnits=500;params.autoencoderRegParam=100;params.autoencoderIterations=400;"
+          + "params.autoencoderWeight=0.5");
   /**
    * Implicit candidates: confidence 1 + alpha * rating. The three best by validation precision@10 of a 42-config
    * search (rank 50-200, regParam 0.01-5, alpha 0.5-10, maxIter 10-20, on the validation split only); Spark scales

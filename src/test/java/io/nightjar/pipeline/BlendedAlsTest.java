@@ -116,6 +116,28 @@ class BlendedAlsTest extends SparkTestBase {
 
   @Test
   void savedAndLoadedAsAStandardPipelineAndScoredTheSameCompiled(@TempDir Path dir) throws Exception {
+    assertSavedLoadedAndCompiledAgree(blended, dir);
+  }
+
+  @Test
+  void withTheAutoencoderTooTheModelIsOneStandardAlsModelScoredTheSameCompiled(@TempDir Path dir)
+      throws Exception {
+    PipelineModel withAutoencoder = pipeline("params.autoencoderUnits=4", "params.autoencoderIterations=20",
+        "params.autoencoderRegParam=1.0", "params.autoencoderWeight=0.3").fit(ratings);
+    // residual rank 3, two members of rank 2, the autoencoder's 4 units and its user bias, two baseline columns
+    assertEquals(3 + 2 * 2 + 5 + 2, ((ALSModel) withAutoencoder.stages()[2]).rank());
+    assertSavedLoadedAndCompiledAgree(withAutoencoder, dir);
+    Map<String, Double> scored = byPair(withAutoencoder.transform(ratings), Columns.PREDICTION);
+    Map<String, Double> without = byPair(blended.transform(ratings), Columns.PREDICTION);
+    double moved = 0;
+    for (Map.Entry<String, Double> e : scored.entrySet()) {
+      assertTrue(Double.isFinite(e.getValue()), e.getKey() + " scored " + e.getValue());
+      moved = Math.max(moved, Math.abs(e.getValue() - without.get(e.getKey())));
+    }
+    assertTrue(moved > 1e-3, "the autoencoder changed no prediction");
+  }
+
+  private static void assertSavedLoadedAndCompiledAgree(PipelineModel blended, Path dir) throws Exception {
     String path = dir.resolve("model").toString();
     blended.write().save(path);
     PipelineModel loaded = PipelineModel.load(path);

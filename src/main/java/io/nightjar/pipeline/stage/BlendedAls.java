@@ -49,7 +49,7 @@ import org.apache.spark.storage.StorageLevel;
  */
 public class BlendedAls extends ALS {
   /** The schema of {@link ALSModel}'s factor tables, as {@link ALS#fit} makes them. */
-  private static final StructType FACTORS = new StructType()
+  static final StructType FACTORS = new StructType()
       .add("id", DataTypes.IntegerType, false)
       .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), true);
 
@@ -57,6 +57,10 @@ public class BlendedAls extends ALS {
   private final IntParam blendRank;
   private final DoubleParam blendRegParam;
   private final DoubleParam blendWeight;
+  private final IntParam autoencoderUnits;
+  private final DoubleParam autoencoderRegParam;
+  private final IntParam autoencoderIterations;
+  private final DoubleParam autoencoderWeight;
   private final Param<String> rawRatingCol;
   private final Param<String> userOffsetCol;
   private final Param<String> itemOffsetCol;
@@ -75,6 +79,14 @@ public class BlendedAls extends ALS {
         ParamValidators.gtEq(0));
     blendWeight = new DoubleParam(this, "blendWeight", "share of the raw-rating fits' mean in the prediction "
         + "(above 0, at most 1)", ParamValidators.inRange(0, 1, false, true));
+    autoencoderUnits = new IntParam(this, "autoencoderUnits", "hidden units of an item autoencoder of the raw "
+        + "ratings blended in (0 for none, at most 5000)", ParamValidators.inRange(0, 5000));
+    autoencoderRegParam = new DoubleParam(this, "autoencoderRegParam", "L2 penalty on the autoencoder's weights, "
+        + "on the scale of its summed squared error (>= 0)", ParamValidators.gtEq(0));
+    autoencoderIterations = new IntParam(this, "autoencoderIterations", "full-batch Adam steps of the autoencoder "
+        + "fit (>= 1)", ParamValidators.gtEq(1));
+    autoencoderWeight = new DoubleParam(this, "autoencoderWeight", "share of the autoencoder in the prediction "
+        + "(above 0, at most 1)", ParamValidators.inRange(0, 1, false, true));
     rawRatingCol = new Param<>(this, "rawRatingCol", "the raw rating column the blended fits learn");
     userOffsetCol = new Param<>(this, "userOffsetCol", "mean + user bias, from the bias stage");
     itemOffsetCol = new Param<>(this, "itemOffsetCol", "item bias, from the bias stage");
@@ -82,6 +94,10 @@ public class BlendedAls extends ALS {
     setDefault(blendRank, 5);
     setDefault(blendRegParam, 0.08);
     setDefault(blendWeight, 0.5);
+    setDefault(autoencoderUnits, 0);
+    setDefault(autoencoderRegParam, 100.0);
+    setDefault(autoencoderIterations, 400);
+    setDefault(autoencoderWeight, 0.5);
     setDefault(rawRatingCol, "rating");
     setDefault(userOffsetCol, "userOffset");
     setDefault(itemOffsetCol, "itemOffset");
@@ -101,6 +117,31 @@ public class BlendedAls extends ALS {
 
   public DoubleParam blendWeight() {
     return blendWeight;
+  }
+
+  public IntParam autoencoderUnits() {
+    return autoencoderUnits;
+  }
+
+  public DoubleParam autoencoderRegParam() {
+    return autoencoderRegParam;
+  }
+
+  public IntParam autoencoderIterations() {
+    return autoencoderIterations;
+  }
+
+  public DoubleParam autoencoderWeight() {
+    return autoencoderWeight;
+  }
+
+  /** An item autoencoder of the raw ratings blended in with share {@code weight}; 0 units for none. */
+  public BlendedAls setAutoencoder(int units, double regParam, int iterations, double weight) {
+    set(autoencoderUnits, units);
+    set(autoencoderRegParam, regParam);
+    set(autoencoderIterations, iterations);
+    set(autoencoderWeight, weight);
+    return this;
   }
 
   public Param<String> rawRatingCol() {
@@ -155,11 +196,21 @@ public class BlendedAls extends ALS {
       throw new IllegalArgumentException("blendMembers = " + members + " blends fits of explicit ratings and does not "
           + "apply with implicitPrefs = true; set blendMembers to 0 or implicitPrefs to false");
     }
+    int units = (Integer) getOrDefault(autoencoderUnits);
+    if (units > 0 && getImplicitPrefs()) {
+      throw new IllegalArgumentException("autoencoderUnits = " + units + " blends a model of explicit ratings and "
+          + "does not apply with implicitPrefs = true; set autoencoderUnits to 0 or implicitPrefs to false");
+    }
+  }
+
+  /** True when anything is blended with the residual fit: raw-rating ALS members or the autoencoder. */
+  private boolean blends() {
+    return (Integer) getOrDefault(blendMembers) > 0 || (Integer) getOrDefault(autoencoderUnits) > 0;
   }
 
   /** The columns the fit reads besides the ids: the residual, then, with a blend, the raw rating and the offsets. */
   String[] valueCols() {
-    return (Integer) getOrDefault(blendMembers) == 0 ? new String[] {getRatingCol()}
+    return !blends() ? new String[] {getRatingCol()}
         : new String[] {getRatingCol(), getOrDefault(rawRatingCol), getOrDefault(userOffsetCol),
             getOrDefault(itemOffsetCol)};
   }
@@ -174,7 +225,7 @@ public class BlendedAls extends ALS {
     String userOffset = getOrDefault(userOffsetCol);
     String itemOffset = getOrDefault(itemOffsetCol);
     ALSModel residual = train(input.spark(), input.ratings(0));
-    if (members == 0) {
+    if (!blends()) {
       return residual;
     }
     List<ALSModel> plain = new ArrayList<>();
@@ -185,15 +236,19 @@ public class BlendedAls extends ALS {
           .setSeed(getSeed() + 7919L * m);
       plain.add(member.train(input.spark(), input.ratings(1)));
     }
+    ItemAutoencoder autoencoder = (Integer) getOrDefault(autoencoderUnits) > 0 ? fitAutoencoder(input) : null;
     Dataset<Row> rows = input.rows();
-    double weight = (Double) getOrDefault(blendWeight);
-    Dataset<Row> users = side(residual.userFactors(), plain, true, offsets(rows, getUserCol(), userOffset),
-        weight).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> items = side(residual.itemFactors(), plain, false, offsets(rows, getItemCol(), itemOffset),
-        weight).persist(StorageLevel.MEMORY_AND_DISK());
+    Weights weights = new Weights(members == 0 ? 0 : (Double) getOrDefault(blendWeight), members,
+        autoencoder == null ? 0 : (Double) getOrDefault(autoencoderWeight));
+    Dataset<Row> users = side(residual.userFactors(), plain,
+        autoencoder == null ? null : AutoencoderTables.users(input.spark(), autoencoder), true,
+        offsets(rows, getUserCol(), userOffset), weights).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> items = side(residual.itemFactors(), plain,
+        autoencoder == null ? null : AutoencoderTables.items(input.spark(), autoencoder), false,
+        offsets(rows, getItemCol(), itemOffset), weights).persist(StorageLevel.MEMORY_AND_DISK());
     users.count();
     items.count();
-    int rank = residual.rank() + 2;
+    int rank = residual.rank() + 2 + (autoencoder == null ? 0 : autoencoder.units() + 1);
     for (ALSModel one : plain) {
       rank += one.rank();
     }
@@ -231,22 +286,63 @@ public class BlendedAls extends ALS {
     return input.groupBy(col(idCol).as("id")).agg(first(col(offsetCol)).as("__nj_offset"));
   }
 
-  /** The concatenated factor table of one side: scaled residual factors, scaled members, the two baseline columns. */
-  private static Dataset<Row> side(Dataset<Row> residual, List<ALSModel> plain, boolean userSide,
-      Dataset<Row> offsets, double weight) {
+  /** The autoencoder fitted on the raw ratings (value column 1), on the driver, with this estimator's seed. */
+  private ItemAutoencoder fitAutoencoder(AlsInput input) {
+    int units = (Integer) getOrDefault(autoencoderUnits);
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    long count = input.ratings(1).count();
+    ItemAutoencoder.requireFits(units, 0, count, maxHeap);
+    AutoencoderTables.Ratings ratings = AutoencoderTables.collect(input.ratings(1), count);
+    ItemAutoencoder.requireFits(units, ratings.users(), count, maxHeap);
+    return ItemAutoencoder.fit(ratings.user(), ratings.item(), ratings.rating(),
+        new ItemAutoencoder.Settings(units, (Double) getOrDefault(autoencoderRegParam),
+            (Integer) getOrDefault(autoencoderIterations), getSeed()),
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * The share of each part in the prediction: of the residual fit {@code (1 - a) (1 - w)}, of each of the K raw
+   * members {@code (1 - a) w / K}, of the autoencoder {@code a}; the raw parts predict ratings, not residuals, so the
+   * baseline is subtracted {@code (1 - a) w + a} times.
+   */
+  private record Weights(double raw, int members, double autoencoder) {
+    double residual() {
+      return (1 - autoencoder) * (1 - raw);
+    }
+
+    double member() {
+      return (1 - autoencoder) * raw / members;
+    }
+
+    double baseline() {
+      return (1 - autoencoder) * raw + autoencoder;
+    }
+  }
+
+  /**
+   * The concatenated factor table of one side: scaled residual factors, scaled members, the scaled autoencoder (if
+   * any), and the two baseline columns.
+   */
+  private static Dataset<Row> side(Dataset<Row> residual, List<ALSModel> plain, Dataset<Row> autoencoder,
+      boolean userSide, Dataset<Row> offsets, Weights weights) {
     Dataset<Row> joined = residual.select(col("id"), col("features").as("__nj_f0"));
     List<Column> parts = new ArrayList<>();
-    parts.add(scaled(col("__nj_f0"), Math.sqrt(1.0 - weight)));
+    parts.add(scaled(col("__nj_f0"), Math.sqrt(weights.residual())));
     for (int m = 0; m < plain.size(); m++) {
       String name = "__nj_f" + (m + 1);
       Dataset<Row> factors = userSide ? plain.get(m).userFactors() : plain.get(m).itemFactors();
       joined = joined.join(factors.select(col("id"), col("features").as(name)), "id");
-      parts.add(scaled(col(name), Math.sqrt(weight / plain.size())));
+      parts.add(scaled(col(name), Math.sqrt(weights.member())));
+    }
+    if (autoencoder != null) {
+      joined = joined.join(autoencoder.select(col("id"), col("features").as("__nj_ae")), "id");
+      parts.add(scaled(col("__nj_ae"), Math.sqrt(weights.autoencoder())));
     }
     joined = joined.join(offsets, "id");
     Column offset = col("__nj_offset");
+    float baseline = (float) weights.baseline();
     parts.add(userSide
-        ? array(offset.multiply(-weight).cast("float"), lit((float) -weight))
+        ? array(offset.multiply(-weights.baseline()).cast("float"), lit(-baseline))
         : array(lit(1f), offset.cast("float")));
     return joined.select(col("id"), concat(parts.toArray(Column[]::new)).as("features"));
   }
