@@ -14,8 +14,8 @@ import java.util.concurrent.Future;
  * <p>Each item's vector of ratings over the users (0 where a user did not rate it) is encoded into {@code units}
  * sigmoid activations, {@code h(i) = sigmoid(V' r(i) + b)}, and decoded back per user, {@code r(u, i) = c(u) + W(u)
  * . h(i)}. The loss is half the squared error over the observed ratings only, plus {@code regParam / 2} times the
- * squared weights of V and W; it is minimised by full-batch Adam for {@code iterations} steps. A fitted model is thus a dot
- * product of a user side {@code [W(u), c(u)]} and an item side {@code [h(i), 1]}: {@link #userFactors} and
+ * squared weights of V and W; it is minimised by full-batch Adam for {@code iterations} steps. A fitted model is thus
+ * a dot product of a user side {@code [W(u), c(u)]} and an item side {@code [h(i), 1]}: {@link #userFactors} and
  * {@link #itemFactors}.
  *
  * <p>Why a second family: its errors differ from those of ALS on the ratings (a nonlinear code per item, learned
@@ -27,7 +27,7 @@ import java.util.concurrent.Future;
  * <p>Deterministic: the same ratings, settings and seed give the same model, whatever the number of threads.
  */
 final class ItemAutoencoder {
-  /** Adam's step size; the defaults of its paper for the moment decays. */
+  /** Adam's step size; its moment decays and epsilon are the defaults of its paper. */
   static final double LEARNING_RATE = 1e-3;
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
@@ -74,12 +74,12 @@ final class ItemAutoencoder {
   }
 
   /**
-   * Refuses a fit that would take more than a quarter of the driver's heap, saying what to change; the ratings
-   * themselves take 12 bytes each on top.
+   * Refuses a fit that would take more than a quarter of the driver's heap (or more than one Java array can hold
+   * per weight matrix), saying what to change; the ratings themselves take 12 bytes each on top.
    */
   static void requireFits(int units, int users, long ratings, long maxHeap) {
     long needed = bytesNeeded(units, users) + 12L * ratings;
-    if (needed > maxHeap / 4) {
+    if (needed > maxHeap / 4 || (long) units * users > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(String.format(
           "autoencoderUnits = %d for %,d users and %,d ratings needs %,d MiB on the driver, more than a quarter of its "
               + "%,d MiB heap; lower autoencoderUnits, raise the driver memory (spark.driver.memory), or set "
