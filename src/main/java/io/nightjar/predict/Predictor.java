@@ -158,6 +158,7 @@ public final class Predictor {
               "under " + Redaction.path(settings.input().path()));
         }
         requireNoReservedColumns(batch.data());
+        requireOutputColumns(batch.data(), settings);
       }
       interpreted.set(batch.bytes() <= interpretedBatchBytes);
       if (interpreted.isOn()) {
@@ -267,8 +268,14 @@ public final class Predictor {
           coalesce(sum(when(flag.equalTo(3), 1L).otherwise(0L)), lit(0L)).as("bothUnseen"));
     }
     List<Column> output = new ArrayList<>();
+    List<String> batchColumns = List.of(data.columns());
+    for (String name : settings.outputColumns()) {
+      output.add(col(Columns.quoted(name)));
+    }
     for (String name : transformed.columns()) {
-      if (!name.equals(Columns.COLD_START)) {
+      boolean dropped = !settings.outputColumns().isEmpty() && batchColumns.contains(name)
+          && !name.equals(partition);
+      if (!name.equals(Columns.COLD_START) && !dropped && !settings.outputColumns().contains(name)) {
         output.add(col(Columns.quoted(name)));
       }
     }
@@ -348,8 +355,10 @@ public final class Predictor {
       int values) {
     List<Column> hashed = new ArrayList<>();
     hashed.add(col(Columns.PREDICTION));
+    List<String> written = List.of(scores.columns());
     if (manifest.contract() != null) {
-      manifest.contract().columns().forEach(c -> hashed.add(col(Columns.quoted(c.name()))));
+      manifest.contract().columns().stream().filter(c -> written.contains(c.name()))
+          .forEach(c -> hashed.add(col(Columns.quoted(c.name()))));
     }
     Column salt = pmod(xxhash64(hashed.toArray(Column[]::new)), lit((long) files));
     int tasks = (int) Math.max(1, Math.min(100_000L, (long) files * values));
@@ -391,6 +400,18 @@ public final class Predictor {
     }
   }
 
+
+  /** Every column {@code predict.output.columns} names is in the batch. */
+  private static void requireOutputColumns(Dataset<Row> batch, PredictSpec settings) {
+    List<String> present = List.of(batch.columns());
+    for (String name : settings.outputColumns()) {
+      if (!present.contains(name)) {
+        throw new JobSpecException(String.format("predict.output.columns names '%s', which the batch under %s does "
+            + "not have; its columns are %s. Fix the name or remove it from the list", name,
+            Redaction.path(settings.input().path()), present));
+      }
+    }
+  }
 
   private static void requireNoReservedColumns(Dataset<Row> batch) {
     for (String name : batch.columns()) {

@@ -76,10 +76,8 @@ public record EnvConfig(String source, String master, Map<String, String> sparkC
    * and paths with a scheme ({@code hdfs://...}) are left as they are, and so is everything when no root is set.
    */
   public JobSpec resolve(JobSpec spec) {
-    PredictSpec predict = spec.predict() == null ? null : new PredictSpec(
-        resolve(spec.predict().input(), dataRoot),
-        resolve(spec.predict().outputPath(), dataRoot),
-        spec.predict().partition(), spec.predict().filesPerPartition(), spec.predict().scoring());
+    PredictSpec predict = spec.predict() == null ? null : spec.predict().withPaths(
+        resolve(spec.predict().input(), dataRoot), resolve(spec.predict().outputPath(), dataRoot));
     return spec.withPaths(resolve(spec.input(), dataRoot),
         new ModelSpec(resolve(spec.modelStore(), modelRoot), spec.model().keep(),
             spec.model().onSparkVersionMismatch()),

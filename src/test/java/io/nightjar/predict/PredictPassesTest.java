@@ -235,4 +235,37 @@ class PredictPassesTest extends SparkTestBase {
     assertEquals(4, job("x", "predict.filesPerPartition=4").predict().filesPerPartition());
     assertEquals(0, job("x").predict().filesPerPartition());
   }
+
+  @Test
+  void outputColumnsKeepOnlyTheNamedBatchColumnsBesideTheScores() {
+    writeBatch(batch(45, 11), "narrow", DAY, 3);
+    writeBatch(batch(35, 12), "narrow", DAY2, 2);
+    RunReport full = predictAll(job("narrow")).report();
+    List<Double> fullScores = spark.read().parquet(dir.resolve("narrow/out").toString()).orderBy("prediction")
+        .select("prediction").as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList();
+    RunReport narrow = predictAll(job("narrow", "predict.output.columns=[region, age]",
+        "predict.filesPerPartition=2")).report();
+    Dataset<Row> written = spark.read().parquet(dir.resolve("narrow/out").toString());
+    assertEquals(List.of("region", "age", "prediction", "model_version", "ds"), List.of(written.columns()));
+    assertEquals(full.rowsScored(), narrow.rowsScored());
+    assertEquals(80, narrow.rowsScored());
+    assertEquals(fullScores, written.orderBy("prediction").select("prediction")
+        .as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList());
+  }
+
+  @Test
+  void anOutputColumnTheBatchLacksIsRefusedBeforeAnythingIsWritten() {
+    writeBatch(batch(10, 13), "missing", DAY, 1);
+    JobSpecException e = assertThrows(JobSpecException.class,
+        () -> predictAll(job("missing", "predict.output.columns=[region, house_id]")));
+    assertTrue(e.getMessage().contains("'house_id'") && e.getMessage().contains("region"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("missing/out").resolve("ds=" + DAY)), "nothing written");
+  }
+
+  @Test
+  void thePartitionColumnIsNotAnOutputColumnToName() {
+    JobSpecException e = assertThrows(JobSpecException.class,
+        () -> job("unused", "predict.output.columns=[region, ds]"));
+    assertTrue(e.getMessage().contains("columns") && e.getMessage().contains("always written"), e.getMessage());
+  }
 }
