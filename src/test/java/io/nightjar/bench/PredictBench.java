@@ -43,13 +43,14 @@ import org.apache.spark.sql.types.StructType;
  *
  * <pre>
  * scripts/benchmark.sh PredictBench [ROWS ...] [--reps=N] [--als=ROWS] [--files-per-partition=N] [--profile]
- *     [--decompose]
+ *     [--decompose] [--output-columns=A,B]
  * </pre>
  *
  * <p>Defaults: one size of 1,000,000 rows, 2 repetitions, no ALS. {@code --profile} prints the Spark jobs of the last
  * Nightjar run with their wall time, by the phase label each job carries. {@code --decompose} times single passes
  * over the batch (floor; floor plus reject rules and observed metrics; the model's transform; the compiled scorer)
- * to show what costs.
+ * to show what costs. {@code --output-columns} sets {@code predict.output.columns} for the ElasticNet runs (the floor
+ * still copies every column).
  */
 public final class PredictBench {
   private static final long SEED = 7;
@@ -61,6 +62,7 @@ public final class PredictBench {
     int reps = 2;
     long alsRows = 0;
     Integer filesPerPartition = null;
+    String outputColumns = null;
     boolean profile = false;
     boolean decompose = false;
     for (String arg : args) {
@@ -72,6 +74,8 @@ public final class PredictBench {
         reps = Integer.parseInt(arg.substring(7));
       } else if (arg.startsWith("--als=")) {
         alsRows = Long.parseLong(arg.substring(6).replace("_", ""));
+      } else if (arg.startsWith("--output-columns=")) {
+        outputColumns = arg.substring("--output-columns=".length());
       } else if (arg.startsWith("--files-per-partition=")) {
         filesPerPartition = Integer.parseInt(arg.substring(22));
       } else if (arg.equals("--profile")) {
@@ -93,8 +97,10 @@ public final class PredictBench {
       Map<Long, double[]> perRow = new TreeMap<>();
       for (long rows : sizes) {
         Path batch = TabularBatches.ensure(spark, bench.resolve("tabular-" + rows), rows, SEED);
-        JobSpec job = predictJob(tabular, batch, bench.resolve("out/predict-" + rows), filesPerPartition);
-        perRow.put(rows, compare(spark, "elasticnet " + rows, rows, batch, job, reps, profile ? profiler : null));
+        JobSpec job = predictJob(tabular, batch, bench.resolve("out/predict-" + rows), filesPerPartition,
+            outputColumns);
+        String label = "elasticnet " + rows + (outputColumns == null ? "" : " (output.columns " + outputColumns + ")");
+        perRow.put(rows, compare(spark, label, rows, batch, job, reps, profile ? profiler : null));
         if (decompose) {
           decompose(spark, "elasticnet " + rows, batch, tabular, reps);
         }
@@ -114,7 +120,7 @@ public final class PredictBench {
       if (alsRows > 0) {
         JobSpec als = trainAls(spark, bench, alsRows);
         Path pairs = alsPairs(spark, bench, alsRows);
-        JobSpec job = predictJob(als, pairs, bench.resolve("out/als-" + alsRows), filesPerPartition);
+        JobSpec job = predictJob(als, pairs, bench.resolve("out/als-" + alsRows), filesPerPartition, null);
         compare(spark, "als pairs " + alsRows, alsRows, pairs, job, reps, profile ? profiler : null);
         if (decompose) {
           decompose(spark, "als pairs " + alsRows, pairs, als, reps);
@@ -359,8 +365,12 @@ public final class PredictBench {
     return pairs;
   }
 
-  private static JobSpec predictJob(JobSpec trained, Path batch, Path out, Integer filesPerPartition) {
+  private static JobSpec predictJob(JobSpec trained, Path batch, Path out, Integer filesPerPartition,
+      String outputColumns) {
     List<String> overrides = new ArrayList<>(List.of("predict.input.path=" + batch, "predict.output.path=" + out));
+    if (outputColumns != null) {
+      overrides.add("predict.output.columns=[" + outputColumns + "]");
+    }
     if (filesPerPartition != null) {
       overrides.add("predict.filesPerPartition=" + filesPerPartition);
     }
