@@ -48,6 +48,7 @@ import org.apache.spark.storage.StorageLevel;
  * each at rank {@code blendRank}; the input is cached once for all of them.
  */
 public class BlendedAls extends ALS {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BlendedAls.class);
   /** The schema of {@link ALSModel}'s factor tables, as {@link ALS#fit} makes them. */
   static final StructType FACTORS = new StructType()
       .add("id", DataTypes.IntegerType, false)
@@ -294,10 +295,16 @@ public class BlendedAls extends ALS {
     ItemAutoencoder.requireFits(units, 0, count, maxHeap);
     AutoencoderTables.Ratings ratings = AutoencoderTables.collect(input.ratings(1), count);
     ItemAutoencoder.requireFits(units, ratings.users(), count, maxHeap);
-    return ItemAutoencoder.fit(ratings.user(), ratings.item(), ratings.rating(),
-        new ItemAutoencoder.Settings(units, (Double) getOrDefault(autoencoderRegParam),
-            (Integer) getOrDefault(autoencoderIterations), getSeed()),
-        Runtime.getRuntime().availableProcessors());
+    int steps = (Integer) getOrDefault(autoencoderIterations);
+    int threads = Runtime.getRuntime().availableProcessors();
+    LOG.info(String.format(java.util.Locale.ROOT, "fitting the item autoencoder on the driver: %d units, %,d users, "
+        + "%,d ratings, %d steps on %d threads", units, ratings.users(), count, steps, threads));
+    long start = System.nanoTime();
+    ItemAutoencoder model = ItemAutoencoder.fit(ratings.user(), ratings.item(), ratings.rating(),
+        new ItemAutoencoder.Settings(units, (Double) getOrDefault(autoencoderRegParam), steps, getSeed()), threads);
+    LOG.info(String.format(java.util.Locale.ROOT, "item autoencoder fitted in %.1f s; training RMSE %.4f",
+        (System.nanoTime() - start) / 1e9, model.trainingRmse()));
+    return model;
   }
 
   /**
