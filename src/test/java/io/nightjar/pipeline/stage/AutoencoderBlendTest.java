@@ -67,19 +67,23 @@ class AutoencoderBlendTest extends SparkTestBase {
     return out;
   }
 
-  @Test
-  void predictsTheWeightedMeanOfTheResidualFitAndTheAutoencoderMadeIndependently() {
-    Map<List<Integer>, Double> blend = predictions(blended(WEIGHT).fit(ratings));
-    Map<List<Integer>, Double> residual = predictions(new ALS().setUserCol("u").setItemCol("i")
-        .setRatingCol("residual").setRank(3).setMaxIter(5).setRegParam(0.1).setSeed(9).fit(ratings));
+  /** The autoencoder fitted straight on the raw ratings, with the settings and seed {@link #blended} gives it. */
+  private static ItemAutoencoder independentAutoencoder(int threads) {
     int[] users = rows.stream().mapToInt(r -> r.getInt(0)).toArray();
     int[] items = rows.stream().mapToInt(r -> r.getInt(1)).toArray();
     float[] raw = new float[rows.size()];
     for (int k = 0; k < raw.length; k++) {
       raw[k] = (float) rows.get(k).getDouble(3);
     }
-    ItemAutoencoder autoencoder = ItemAutoencoder.fit(users, items, raw,
-        new ItemAutoencoder.Settings(8, 2.0, 60, 9), 2);
+    return ItemAutoencoder.fit(users, items, raw, new ItemAutoencoder.Settings(8, 2.0, 60, 9), threads);
+  }
+
+  @Test
+  void predictsTheWeightedMeanOfTheResidualFitAndTheAutoencoderMadeIndependently() {
+    Map<List<Integer>, Double> blend = predictions(blended(WEIGHT).fit(ratings));
+    Map<List<Integer>, Double> residual = predictions(new ALS().setUserCol("u").setItemCol("i")
+        .setRatingCol("residual").setRank(3).setMaxIter(5).setRegParam(0.1).setSeed(9).fit(ratings));
+    ItemAutoencoder autoencoder = independentAutoencoder(2);
     double worst = 0;
     for (Row row : rows) {
       int u = row.getInt(0);
@@ -104,14 +108,7 @@ class AutoencoderBlendTest extends SparkTestBase {
   @Test
   void withWeightOneThePredictionIsTheAutoencodersAloneLessTheBaseline() {
     Map<List<Integer>, Double> blend = predictions(blended(1.0).fit(ratings));
-    int[] users = rows.stream().mapToInt(r -> r.getInt(0)).toArray();
-    int[] items = rows.stream().mapToInt(r -> r.getInt(1)).toArray();
-    float[] raw = new float[rows.size()];
-    for (int k = 0; k < raw.length; k++) {
-      raw[k] = (float) rows.get(k).getDouble(3);
-    }
-    ItemAutoencoder autoencoder = ItemAutoencoder.fit(users, items, raw,
-        new ItemAutoencoder.Settings(8, 2.0, 60, 9), 1);
+    ItemAutoencoder autoencoder = independentAutoencoder(1);
     Row row = rows.get(7);
     assertEquals(autoencoder.predict(row.getInt(0), row.getInt(1)) - row.getDouble(4) - row.getDouble(5),
         blend.get(List.of(row.getInt(0), row.getInt(1))), 1e-4);
