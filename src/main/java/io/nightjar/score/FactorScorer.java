@@ -29,22 +29,17 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The ALS pipeline (id indexer, biases, ALS on the residuals, combiner) compiled to two lookups and arithmetic. For
  * each side (users, items) one table is built from the fitted stages, keyed by the original id as the indexer sees
- * it (cast to a string; for whole-number ids, the number itself): the bias, whether the bias table knows the id, and the latent factors as {@code rank} float
- * columns. The batch joins both tables (broadcast, so its rows never shuffle) and the prediction is
- * {@code mean + user bias + item bias + dot(user factors, item factors)}, the dot product summed in float in the
- * order ALS sums it (for ranks up to {@link #CHUNK}; in chunks of that many terms above), and counted as 0 where
- * either side has no factors. The indexer's hash lookup, the index joins
- * of the bias stage, ALS's unhinted factor joins and its dot-product UDF are all gone; the scores and the cold-start
- * case equal the pipeline's own transform.
+ * it (cast to a string; for whole-number ids, the number itself): the bias, whether the bias table knows the id, and
+ * the latent factors as {@code rank} float columns. The batch joins both tables (broadcast, so its rows never
+ * shuffle) and the prediction is {@code mean + user bias + item bias + dot(user factors, item factors)}, the dot
+ * product summed in float in the order ALS sums it (for ranks up to {@link Scorers#CHUNK}; in chunks of that many
+ * terms above, within float rounding of it), and counted as 0 where either side has no factors. The indexer's hash
+ * lookup, the index joins of the bias stage, ALS's unhinted factor joins and its dot-product UDF are all gone; the
+ * scores and the cold-start case equal the pipeline's own transform.
  */
 final class FactorScorer implements Scorer {
   /** Above this estimated size a lookup table is left for Spark to join as it sees fit rather than broadcast. */
   static final long MAX_BROADCAST_BYTES = 512L << 20;
-  /**
-   * Terms of the dot product summed in one left-to-right chain; up to this rank the sum is ALS's own, bit for bit,
-   * and above it within float rounding of it.
-   */
-  static final int CHUNK = 32;
   /** Wider factor vectors make the generated code too large; such models are scored by the pipeline itself. */
   static final int MAX_RANK = 512;
 
@@ -107,16 +102,11 @@ final class FactorScorer implements Scorer {
     Dataset<Row> joined = batch
         .join(users.lookup(spark, userType), users.joinCondition(userType), "left")
         .join(items.lookup(spark, itemType), items.joinCondition(itemType), "left");
-    // Summed left to right within chunks of CHUNK terms, then chunk by chunk: a chain of rank additions nests one
-    // expression rank deep, and Spark's recursive passes over it overflow the stack at ranks in the hundreds.
-    Column dot = null;
-    for (int start = 0; start < rank; start += CHUNK) {
-      Column chunk = users.factor(start).multiply(items.factor(start));
-      for (int k = start + 1; k < Math.min(rank, start + CHUNK); k++) {
-        chunk = chunk.plus(users.factor(k).multiply(items.factor(k)));
-      }
-      dot = dot == null ? chunk : dot.plus(chunk);
+    List<Column> products = new ArrayList<>();
+    for (int k = 0; k < rank; k++) {
+      products.add(users.factor(k).multiply(items.factor(k)));
     }
+    Column dot = Scorers.sum(products);
     // As the combiner reads ALS's answer: a missing dot product (no factors on a side) or NaN counts as 0.
     Column residual = dot.cast("double");
     Column known = when(residual.isNull().or(isnan(residual)), lit(0.0)).otherwise(residual);

@@ -226,11 +226,11 @@ final class LinearScorer implements Scorer {
     for (StringIndexerModel indexer : indexers) {
       prepared = indexer.transform(prepared);
     }
-    Column dot = null;
+    List<Column> values = new ArrayList<>();
     for (Term term : terms) {
-      Column value = expression(term, batch);
-      dot = dot == null ? value : dot.plus(value);
+      values.add(expression(term, batch));
     }
+    Column dot = Scorers.sum(values);
     Column margin = (dot == null ? lit(0.0) : dot).plus(lit(intercept));
     List<Column> output = Scorers.batchColumns(batch);
     if (binomial.present()) {

@@ -140,6 +140,44 @@ class ScorersTest extends SparkTestBase {
   }
 
   @Test
+  void aModelOfHundredsOfFeaturesIsCompiledAndScoresAsTheTransform() {
+    // One expression nested as deep as there are terms would overflow the stack; 400 features must compile.
+    int width = 400;
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("price", DataTypes.DoubleType);
+    for (int f = 0; f < width; f++) {
+      schema = schema.add(String.format("f%03d", f), DataTypes.DoubleType);
+    }
+    java.util.Random random = new java.util.Random(21);
+    List<Row> rows = new java.util.ArrayList<>();
+    for (long id = 0; id < 500; id++) {
+      Object[] values = new Object[width + 2];
+      double price = 0;
+      for (int f = 0; f < width; f++) {
+        double x = random.nextGaussian();
+        values[f + 2] = x;
+        price += (f % 7) * x;
+      }
+      values[0] = id;
+      values[1] = price + random.nextGaussian();
+      rows.add(RowFactory.create(values));
+    }
+    Dataset<Row> wide = spark.createDataFrame(rows, schema);
+    PipelineModel model = fitTabular(ElasticNetPipeline.Family.GAUSSIAN, wide.drop("id"), "params.regParam=0.01",
+        "params.maxIter=20");
+    Scorer compiled = Scorers.forModel(model, ScoringMode.COMPILED);
+    assertEquals("compiled", compiled.method());
+    assertTrue(((LinearScorer) compiled).terms() > 300, "terms " + ((LinearScorer) compiled).terms());
+    Map<Long, Row> expected = byId(Scorers.forModel(model, ScoringMode.SPARK).score(wide));
+    Map<Long, Row> actual = byId(compiled.score(wide));
+    assertEquals(500, actual.size());
+    for (Map.Entry<Long, Row> entry : expected.entrySet()) {
+      Row got = actual.get(entry.getKey());
+      assertClose(entry.getValue().getDouble(entry.getValue().fieldIndex(Columns.PREDICTION)),
+          got.getDouble(got.fieldIndex(Columns.PREDICTION)), 1e-9, "row " + entry.getKey());
+    }
+  }
+
+  @Test
   void aCategoricalWithManyLevelsIsLookedUpByItsIndex() {
     StructType schema = new StructType().add("x", DataTypes.DoubleType).add("code", DataTypes.IntegerType)
         .add("price", DataTypes.DoubleType);
@@ -205,7 +243,7 @@ class ScorersTest extends SparkTestBase {
             .cast("long"));
   }
 
-  /** Within {@code tolerance}: 0 for bit for bit (ranks up to {@code FactorScorer.CHUNK}). */
+  /** Within {@code tolerance}: 0 for bit for bit (ranks up to {@code Scorers.CHUNK}). */
   private static void assertAlsEqual(PipelineModel model, Dataset<Row> pairs, double tolerance) {
     Scorer compiled = Scorers.forModel(model, ScoringMode.COMPILED);
     assertEquals("compiled", compiled.method());
