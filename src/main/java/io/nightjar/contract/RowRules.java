@@ -68,7 +68,20 @@ public final class RowRules {
    * uncompiled, which makes the whole pass several times slower.
    */
   public Column anyFails() {
-    return compact.stream().reduce(Column::or).orElse(lit(false));
+    return compact.isEmpty() ? lit(false) : anyOf(compact, 0, compact.size());
+  }
+
+  /**
+   * The OR of {@code conditions[from, to)} as a balanced tree: a chain of n ORs nests one expression n deep, and
+   * Spark's recursive passes over it overflow the stack once a batch has some hundreds of columns. Each condition is
+   * never null, so the grouping does not change the result.
+   */
+  private static Column anyOf(List<Column> conditions, int from, int to) {
+    if (to - from == 1) {
+      return conditions.get(from);
+    }
+    int middle = (from + to) >>> 1;
+    return anyOf(conditions, from, middle).or(anyOf(conditions, middle, to));
   }
 
   private static Column infinite(Column value) {

@@ -43,4 +43,29 @@ class RowRulesTest extends SparkTestBase {
       org.junit.jupiter.api.Assertions.assertTrue(failing > 0 && failing < rows.size(), "failing " + failing);
     }
   }
+
+  @Test
+  void hundredsOfColumnsAreCheckedWithoutOverflowingTheStack() {
+    int width = 600;
+    StructType schema = new StructType();
+    RowRules rules = new RowRules();
+    for (int c = 0; c < width; c++) {
+      schema = schema.add("c" + c, DataTypes.DoubleType);
+      rules.rejectInfinite("c" + c);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int r = 0; r < 4; r++) {
+      Object[] values = new Object[width];
+      java.util.Arrays.fill(values, 1.0);
+      rows.add(RowFactory.create(values));
+    }
+    Object[] last = new Object[width];
+    java.util.Arrays.fill(last, 2.0);
+    last[width - 1] = Double.NEGATIVE_INFINITY;
+    rows.set(3, RowFactory.create(last));
+    Dataset<Row> data = spark.createDataFrame(rows, schema);
+    List<Row> failing = data.where(rules.anyFails()).select(rules.reason()).collectAsList();
+    assertEquals(1, failing.size());
+    assertEquals("infinite_c" + (width - 1), failing.get(0).getString(0));
+  }
 }
