@@ -164,17 +164,24 @@ class ScorersTest extends SparkTestBase {
     Dataset<Row> wide = spark.createDataFrame(rows, schema);
     PipelineModel model = fitTabular(ElasticNetPipeline.Family.GAUSSIAN, wide.drop("id"), "params.regParam=0.01",
         "params.maxIter=20");
+    Scorer compiled = assertCompiledScoresClose(model, wide, 500, 1e-9);
+    assertTrue(((LinearScorer) compiled).terms() > 300, "terms " + ((LinearScorer) compiled).terms());
+  }
+
+  /** Compiles {@code model}, scores {@code batch} both ways and compares every prediction; returns the scorer. */
+  private static Scorer assertCompiledScoresClose(PipelineModel model, Dataset<Row> batch, int rows,
+      double relative) {
     Scorer compiled = Scorers.forModel(model, ScoringMode.COMPILED);
     assertEquals("compiled", compiled.method());
-    assertTrue(((LinearScorer) compiled).terms() > 300, "terms " + ((LinearScorer) compiled).terms());
-    Map<Long, Row> expected = byId(Scorers.forModel(model, ScoringMode.SPARK).score(wide));
-    Map<Long, Row> actual = byId(compiled.score(wide));
-    assertEquals(500, actual.size());
+    Map<Long, Row> expected = byId(Scorers.forModel(model, ScoringMode.SPARK).score(batch));
+    Map<Long, Row> actual = byId(compiled.score(batch));
+    assertEquals(rows, actual.size());
     for (Map.Entry<Long, Row> entry : expected.entrySet()) {
       Row got = actual.get(entry.getKey());
       assertClose(entry.getValue().getDouble(entry.getValue().fieldIndex(Columns.PREDICTION)),
-          got.getDouble(got.fieldIndex(Columns.PREDICTION)), 1e-9, "row " + entry.getKey());
+          got.getDouble(got.fieldIndex(Columns.PREDICTION)), relative, "row " + entry.getValue());
     }
+    return compiled;
   }
 
   @Test
@@ -197,16 +204,7 @@ class ScorersTest extends SparkTestBase {
     batchRows.add(RowFactory.create(0.5, 100_000, 0.0));
     batchRows.add(RowFactory.create(null, null, 0.0));
     Dataset<Row> batch = spark.createDataFrame(batchRows, schema).withColumn("id", monotonically_increasing_id());
-    Scorer compiled = Scorers.forModel(model, ScoringMode.COMPILED);
-    assertEquals("compiled", compiled.method());
-    Map<Long, Row> expected = byId(Scorers.forModel(model, ScoringMode.SPARK).score(batch));
-    Map<Long, Row> actual = byId(compiled.score(batch));
-    assertEquals(202, actual.size());
-    for (Map.Entry<Long, Row> entry : expected.entrySet()) {
-      Row got = actual.get(entry.getKey());
-      assertClose(entry.getValue().getDouble(entry.getValue().fieldIndex(Columns.PREDICTION)),
-          got.getDouble(got.fieldIndex(Columns.PREDICTION)), 1e-12, "row " + entry.getValue());
-    }
+    assertCompiledScoresClose(model, batch, 202, 1e-12);
   }
 
   @Test
