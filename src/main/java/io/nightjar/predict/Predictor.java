@@ -267,15 +267,14 @@ public final class Predictor {
           coalesce(sum(when(flag.equalTo(2), 1L).otherwise(0L)), lit(0L)).as("itemUnseen"),
           coalesce(sum(when(flag.equalTo(3), 1L).otherwise(0L)), lit(0L)).as("bothUnseen"));
     }
-    List<Column> output = new ArrayList<>();
+    // The batch columns predict.output.columns names (all, when it names none), then the scores and the partition.
+    List<String> named = settings.outputColumns();
     List<String> batchColumns = List.of(data.columns());
-    for (String name : settings.outputColumns()) {
-      output.add(col(Columns.quoted(name)));
-    }
+    List<Column> output = new ArrayList<>();
+    named.forEach(name -> output.add(col(Columns.quoted(name))));
     for (String name : transformed.columns()) {
-      boolean dropped = !settings.outputColumns().isEmpty() && batchColumns.contains(name)
-          && !name.equals(partition);
-      if (!name.equals(Columns.COLD_START) && !dropped && !settings.outputColumns().contains(name)) {
+      boolean decidedAbove = !named.isEmpty() && batchColumns.contains(name) && !name.equals(partition);
+      if (!name.equals(Columns.COLD_START) && !decidedAbove) {
         output.add(col(Columns.quoted(name)));
       }
     }
