@@ -43,6 +43,11 @@ import org.apache.spark.storage.StorageLevel;
  * The bias stage supplies its two sides as the offset columns. A user or item without factors still gets NaN, and
  * the combiner falls back to the baseline as before.
  *
+ * <p>With {@code autoencoderUnits} above 0, an {@link ItemAutoencoder} of the raw ratings, fitted on the driver, is
+ * blended in too: the prediction above weighs {@code 1 - a} and the autoencoder's {@code a} =
+ * {@code autoencoderWeight}, its two sides {@code [W(u), c(u)]} and {@code [code(i), 1]} scaled by {@code sqrt(a)}
+ * and the baseline subtracted {@code (1 - a) w + a} times ({@code Weights}).
+ *
  * <p>Why: low-rank ALS on the raw ratings makes errors different from those of biases plus ALS on the residuals, and
  * averaging the two is more accurate than either (MovieLens 100k u1, see BENCHMARKS.md). It costs K more ALS fits,
  * each at rank {@code blendRank}; the input is cached once for all of them.
