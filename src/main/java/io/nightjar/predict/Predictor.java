@@ -290,10 +290,19 @@ public final class Predictor {
     Observation observation = new Observation("nightjar-scores-" + UUID.randomUUID());
     scores = scores.observe(observation, count(lit(1)).as("rows"),
         coalesce(sum(when(notFinite, 1L).otherwise(0L)), lit(0L)).as("notFinite"));
+    // The batch's footers, read before the write: its rows per date, and which of its columns no file stores with a
+    // dictionary. Those are copied without one too: Parquet would otherwise try a dictionary on every column chunk
+    // (hashing every value of a continuous column) only to give it up, as the batch's own writer did.
+    WrittenFiles.Summary input = inputFooters(batch, settings, partition, conf);
+    List<String> plain = new ArrayList<>();
+    for (String name : scores.columns()) {
+      boolean continuous = name.equals(Columns.PREDICTION) || name.equals(ElasticNetPipeline.PROBABILITY);
+      if (continuous || (!name.equals(partition) && input.withoutDictionary().contains(name))) {
+        plain.add(name);
+      }
+    }
     lock.verifyHeld();
-    List<String> continuous = List.of(scores.columns()).contains(ElasticNetPipeline.PROBABILITY)
-        ? List.of(Columns.PREDICTION, ElasticNetPipeline.PROBABILITY) : List.of(Columns.PREDICTION);
-    PartitionedWriter.writeNew(scores, staging.toString(), partition, continuous);
+    PartitionedWriter.writeNew(scores, staging.toString(), partition, plain);
     Map<String, Object> metrics = observed(observation);
     if (cold != null) {
       observed(cold).forEach((name, value) -> coldStart.put(name, ((Number) value).longValue()));
@@ -301,7 +310,7 @@ public final class Predictor {
 
     timer.start("count rows from footers");
     scored.putAll(WrittenFiles.underRoot(staging, partition, conf));
-    read.putAll(rowsRead(batch, settings, partition, conf));
+    input.counts().forEach((value, c) -> read.put(value, c.rows()));
     long notFiniteScores = ((Number) metrics.get("notFinite")).longValue();
     if (notFiniteScores > 0) {
       throw new IllegalStateException(String.format("%d scores are not finite; nothing was published. This is a bug,"
@@ -365,24 +374,24 @@ public final class Predictor {
   }
 
   /**
-   * Rows read per partition value. For Parquet, the row counts in the footers of the files Spark read, so no pass over
-   * the data; for text formats, a count of the partition column.
+   * Rows read per partition value and the columns stored without a dictionary. For Parquet, from the footers of the
+   * files Spark reads, so no pass over the data; for text formats, a count of the partition column (and no column
+   * without a dictionary).
    */
-  private Map<String, Long> rowsRead(BatchReader.BatchInput batch, PredictSpec settings, String partition,
+  private WrittenFiles.Summary inputFooters(BatchReader.BatchInput batch, PredictSpec settings, String partition,
       Configuration conf) {
-    Map<String, Long> counts = new TreeMap<>();
     if ("parquet".equals(settings.input().format())) {
       List<Path> files = new ArrayList<>();
       for (String file : batch.data().inputFiles()) {
         files.add(new Path(file));
       }
-      WrittenFiles.ofFiles(files, partition, conf).forEach((value, c) -> counts.put(value, c.rows()));
-      return counts;
+      return WrittenFiles.summary(files, partition, conf);
     }
+    Map<String, WrittenFiles.Counts> counts = new TreeMap<>();
     for (Row row : batch.data().groupBy(partition).count().collectAsList()) {
-      counts.put(row.getString(0), row.getLong(1));
+      counts.put(row.getString(0), new WrittenFiles.Counts(row.getLong(1), 0));
     }
-    return counts;
+    return new WrittenFiles.Summary(counts, java.util.Set.of());
   }
 
   private void describe(JobSpec spec, String phase) {

@@ -3,8 +3,10 @@ package io.nightjar.predict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -14,7 +16,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
@@ -63,14 +70,66 @@ final class WrittenFiles {
 
   /** The given Parquet files, counted by the value of the nearest {@code <partition>=<value>} directory above each. */
   static Map<String, Counts> ofFiles(List<Path> files, String partition, Configuration conf) {
-    List<Long> rows = footerRows(files, conf);
+    return summary(files, partition, conf).counts();
+  }
+
+  /**
+   * What the footers of a set of Parquet files tell: rows and files per partition value, and the top-level columns
+   * that no file stores with a dictionary.
+   *
+   * @param counts rows and files per partition value
+   * @param withoutDictionary the top-level primitive columns of which no data page in any file is dictionary-encoded
+   *     (empty when there are no files)
+   */
+  record Summary(Map<String, Counts> counts, Set<String> withoutDictionary) {}
+
+  /** The footers of {@code files} summed up; see {@link Summary}. */
+  static Summary summary(List<Path> files, String partition, Configuration conf) {
+    List<Footer> footers = footers(files, conf);
     Map<String, Counts> counts = new TreeMap<>();
+    Set<String> plain = null;
     for (int k = 0; k < files.size(); k++) {
+      Footer footer = footers.get(k);
       String value = partitionValue(files.get(k), partition);
       Counts old = counts.getOrDefault(value, Counts.NONE);
-      counts.put(value, new Counts(old.rows() + rows.get(k), old.files() + 1));
+      counts.put(value, new Counts(old.rows() + footer.rows(), old.files() + 1));
+      if (footer.rows() > 0) {
+        if (plain == null) {
+          plain = new HashSet<>(footer.withoutDictionary());
+        } else {
+          plain.retainAll(footer.withoutDictionary());
+        }
+      }
     }
-    return counts;
+    return new Summary(counts, plain == null ? Set.of() : Set.copyOf(plain));
+  }
+
+  /** One file's row count and the top-level columns none of whose data pages it stores with a dictionary. */
+  private record Footer(long rows, Set<String> withoutDictionary) {
+    static final Footer EMPTY = new Footer(0, Set.of());
+  }
+
+  /**
+   * The top-level primitive columns of which no chunk in the file has a dictionary-encoded data page. A chunk whose
+   * writer recorded no encoding statistics counts as dictionary-encoded when it lists a dictionary encoding at all.
+   */
+  private static Set<String> withoutDictionary(ParquetMetadata footer) {
+    Set<String> plain = new HashSet<>();
+    Set<String> dictionary = new HashSet<>();
+    for (BlockMetaData block : footer.getBlocks()) {
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        String[] path = chunk.getPath().toArray();
+        if (path.length != 1) {
+          continue; // nested: left as Spark writes it
+        }
+        EncodingStats stats = chunk.getEncodingStats();
+        boolean usesDictionary = stats != null ? stats.hasDictionaryEncodedPages()
+            : chunk.getEncodings().stream().anyMatch(Encoding::usesDictionary);
+        (usesDictionary ? dictionary : plain).add(path[0]);
+      }
+    }
+    plain.removeAll(dictionary);
+    return plain;
   }
 
   static boolean isData(String name) {
@@ -88,7 +147,7 @@ final class WrittenFiles {
     throw new IllegalStateException("file " + file + " is not under a " + prefix + "... directory");
   }
 
-  private static List<Long> footerRows(List<Path> files, Configuration conf) {
+  private static List<Footer> footers(List<Path> files, Configuration conf) {
     if (files.isEmpty()) {
       return List.of();
     }
@@ -98,15 +157,15 @@ final class WrittenFiles {
       return thread;
     });
     try {
-      List<Future<Long>> futures = new ArrayList<>();
+      List<Future<Footer>> futures = new ArrayList<>();
       for (Path file : files) {
-        futures.add(pool.submit(() -> footerRows(file, conf)));
+        futures.add(pool.submit(() -> footer(file, conf)));
       }
-      List<Long> rows = new ArrayList<>();
-      for (Future<Long> future : futures) {
-        rows.add(future.get());
+      List<Footer> footers = new ArrayList<>();
+      for (Future<Footer> future : futures) {
+        footers.add(future.get());
       }
-      return rows;
+      return footers;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading Parquet footers", e);
@@ -121,14 +180,14 @@ final class WrittenFiles {
     }
   }
 
-  private static long footerRows(Path file, Configuration conf) {
+  private static Footer footer(Path file, Configuration conf) {
     try {
       HadoopInputFile input = HadoopInputFile.fromPath(file, conf);
       if (input.getLength() == 0) {
-        return 0; // an empty file holds no rows (Spark skips it too)
+        return Footer.EMPTY; // an empty file holds no rows (Spark skips it too)
       }
       try (ParquetFileReader reader = ParquetFileReader.open(input)) {
-        return reader.getRecordCount();
+        return new Footer(reader.getRecordCount(), withoutDictionary(reader.getFooter()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the Parquet footer of " + file + ": " + e.getMessage(), e);

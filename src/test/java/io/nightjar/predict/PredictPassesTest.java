@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.scheduler.SparkListener;
@@ -226,6 +227,43 @@ class PredictPassesTest extends SparkTestBase {
     Map<String, WrittenFiles.Counts> counts = WrittenFiles.underRoot(new org.apache.hadoop.fs.Path(root.toString()),
         "ds", new Configuration());
     assertEquals(Map.of("a", new WrittenFiles.Counts(7, 3), "b", new WrittenFiles.Counts(5, 1)), counts);
+  }
+
+  @Test
+  void columnsTheBatchStoresWithoutADictionaryAreCopiedWithoutOne() throws IOException {
+    // age (under 60 distinct values in 200 rows a file) is one Parquet would store with a dictionary; the batch's
+    // writer chose not to, and the copy follows it. region keeps its dictionary.
+    Path in = dir.resolve("plain").resolve("in").resolve("ds=" + DAY);
+    batch(400, 13).repartition(2).write().option("parquet.enable.dictionary#age", "false").parquet(in.toString());
+    Set<String> plainIn = dictionaryFree(in);
+    assertTrue(plainIn.contains("age") && !plainIn.contains("region"), "as written: " + plainIn);
+    predictAll(job("plain"));
+    Path out = dir.resolve("plain").resolve("out").resolve("ds=" + DAY);
+    Set<String> expected = new java.util.TreeSet<>(plainIn);
+    expected.add("prediction");
+    assertEquals(expected, dictionaryFree(out), "as the batch stores them, and the score never with a dictionary");
+    assertEquals(batch(400, 13).select("age").orderBy("age").collectAsList(),
+        spark.read().parquet(out.toString()).select("age").orderBy("age").collectAsList());
+  }
+
+  /** The columns of which no data page in any Parquet file directly under {@code dir} is dictionary-encoded. */
+  private static Set<String> dictionaryFree(Path dir) throws IOException {
+    Set<String> plain = new java.util.TreeSet<>();
+    Set<String> dictionary = new java.util.TreeSet<>();
+    for (String name : dataFiles(dir)) {
+      var file = org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+          new org.apache.hadoop.fs.Path(dir.resolve(name).toString()), new Configuration());
+      try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(file)) {
+        for (var block : reader.getFooter().getBlocks()) {
+          for (var chunk : block.getColumns()) {
+            String column = chunk.getPath().toDotString();
+            (chunk.getEncodingStats().hasDictionaryEncodedPages() ? dictionary : plain).add(column);
+          }
+        }
+      }
+    }
+    plain.removeAll(dictionary);
+    return plain;
   }
 
   @Test
