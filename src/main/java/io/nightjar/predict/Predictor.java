@@ -310,7 +310,15 @@ public final class Predictor {
 
     timer.start("count rows from footers");
     scored.putAll(WrittenFiles.underRoot(staging, partition, conf));
-    input.counts().forEach((value, c) -> read.put(value, c.rows()));
+    if (input.counts() != null) {
+      input.counts().forEach((value, c) -> read.put(value, c.rows()));
+    } else {
+      // A text batch: its rows per date counted after the scoring pass, as their own job.
+      describe(spec, "count rows read");
+      for (Row row : data.groupBy(partition).count().collectAsList()) {
+        read.put(row.getString(0), row.getLong(1));
+      }
+    }
     long notFiniteScores = ((Number) metrics.get("notFinite")).longValue();
     if (notFiniteScores > 0) {
       throw new IllegalStateException(String.format("%d scores are not finite; nothing was published. This is a bug,"
@@ -375,8 +383,8 @@ public final class Predictor {
 
   /**
    * Rows read per partition value and the columns stored without a dictionary. For Parquet, from the footers of the
-   * files Spark reads, so no pass over the data; for text formats, a count of the partition column (and no column
-   * without a dictionary).
+   * files Spark reads, so no pass over the data. For text formats, no counts (null: the caller counts the rows after the
+   * scoring pass) and no column without a dictionary.
    */
   private WrittenFiles.Summary inputFooters(BatchReader.BatchInput batch, PredictSpec settings, String partition,
       Configuration conf) {
@@ -387,11 +395,7 @@ public final class Predictor {
       }
       return WrittenFiles.summary(files, partition, conf);
     }
-    Map<String, WrittenFiles.Counts> counts = new TreeMap<>();
-    for (Row row : batch.data().groupBy(partition).count().collectAsList()) {
-      counts.put(row.getString(0), new WrittenFiles.Counts(row.getLong(1), 0));
-    }
-    return new WrittenFiles.Summary(counts, java.util.Set.of());
+    return new WrittenFiles.Summary(null, java.util.Set.of());
   }
 
   private void describe(JobSpec spec, String phase) {

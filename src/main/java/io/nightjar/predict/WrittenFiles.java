@@ -77,7 +77,7 @@ final class WrittenFiles {
    * What the footers of a set of Parquet files tell: rows and files per partition value, and the top-level columns
    * that no file stores with a dictionary.
    *
-   * @param counts rows and files per partition value
+   * @param counts rows and files per partition value (null when not read from footers)
    * @param withoutDictionary the top-level primitive columns of which no data page in any file is dictionary-encoded
    *     (empty when there are no files)
    */
