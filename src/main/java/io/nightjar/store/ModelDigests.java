@@ -5,14 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /** SHA-256 of every file under a saved pipeline, keyed by path relative to the pipeline directory. */
 public final class ModelDigests {
@@ -24,12 +27,7 @@ public final class ModelDigests {
     try {
       Path root = fs.makeQualified(dir);
       String prefix = root.toUri().getPath();
-      RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
-      while (files.hasNext()) {
-        Path file = files.next().getPath();
-        if (isChecksumFile(file)) {
-          continue;
-        }
+      for (Path file : filesUnder(fs, root)) {
         String relative = file.toUri().getPath().substring(prefix.length() + 1);
         digests.put(relative, sha256(fs, file));
       }
@@ -37,6 +35,25 @@ public final class ModelDigests {
       throw new ModelException("cannot read the saved pipeline under " + dir + ": " + e.getMessage(), e);
     }
     return digests;
+  }
+
+  /**
+   * Every file under {@code dir} but checksum files, by plain listings. Not {@code listFiles}: its located statuses
+   * copy each file's owner and permissions, which the local file system reads by starting a process per file.
+   */
+  private static List<Path> filesUnder(FileSystem fs, Path dir) throws IOException {
+    List<Path> files = new ArrayList<>();
+    Deque<Path> dirs = new ArrayDeque<>(List.of(dir));
+    while (!dirs.isEmpty()) {
+      for (FileStatus status : fs.listStatus(dirs.pop())) {
+        if (status.isDirectory()) {
+          dirs.push(status.getPath());
+        } else if (!isChecksumFile(status.getPath())) {
+          files.add(status.getPath());
+        }
+      }
+    }
+    return files;
   }
 
   /** Hadoop's local checksum files, which a copy to another file system drops: the data files are what count. */
