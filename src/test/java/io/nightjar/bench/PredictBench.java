@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 
+import io.nightjar.io.PartitionedWriter;
 import io.nightjar.predict.PredictResult;
 import io.nightjar.predict.Predictor;
 import io.nightjar.run.RunReport;
@@ -32,13 +33,17 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Predict at the I/O floor: for each batch size, the plain-Spark floor (read the Parquet batch, write it back
  * unchanged partitioned by ds, same session) against a full Nightjar predict run of the same batch through the real
  * {@link Predictor} (verify and load the model, contract check, reject rules, score, write, count, report, markers),
- * run alternately so both share the noise of the shared cores; then the per-row cost at the largest size against the
+ * run alternately so both share the noise of the shared cores. When the batch has floating-point columns, a second
+ * baseline copies it with those columns written without a dictionary, as predict writes the columns a batch stores
+ * without one. Then the per-row cost at the largest size against the
  * smallest, and ALS pair scoring against the same floor.
  *
  * <pre>
@@ -144,7 +149,9 @@ public final class PredictBench {
     Path floorOut = BenchSupport.benchDir().resolve("out/floor-" + rows);
     Path out = Path.of(job.predict().outputPath());
     List<Double> floor = new ArrayList<>();
+    List<Double> plainFloor = new ArrayList<>();
     List<Double> nightjar = new ArrayList<>();
+    List<String> continuous = continuousColumns(spark, batch);
     RunReport last = null;
     for (int rep = 0; rep < reps; rep++) {
       BenchSupport.deleteTree(floorOut);
@@ -153,6 +160,15 @@ public final class PredictBench {
             .parquet(floorOut.toString());
         return null;
       }));
+      if (!continuous.isEmpty()) {
+        // The second baseline: the same copy, its continuous columns written without a dictionary as predict does.
+        BenchSupport.deleteTree(floorOut);
+        plainFloor.add(time(() -> {
+          PartitionedWriter.writeNew(spark.read().parquet(batch.toString()), floorOut.toString(), "ds",
+              continuous);
+          return null;
+        }));
+      }
       BenchSupport.deleteTree(out);
       if (profiler != null) {
         profiler.reset();
@@ -164,12 +180,17 @@ public final class PredictBench {
       if (last.rowsRead() != rows || last.rowsScored() + last.rowsRejected() != rows) {
         throw new IllegalStateException("predict accounted for " + last.rowsRead() + " rows, expected " + rows);
       }
-      System.out.printf(Locale.ROOT, "  %s rep %d: floor %.2f s, nightjar %.2f s%n", label, rep + 1,
-          floor.get(rep), nightjar.get(rep));
+      System.out.printf(Locale.ROOT, "  %s rep %d: floor %.2f s,%s nightjar %.2f s%n", label, rep + 1,
+          floor.get(rep), continuous.isEmpty() ? "" : String.format(Locale.ROOT, " floor without dictionaries %.2f s,",
+              plainFloor.get(rep)), nightjar.get(rep));
     }
     double f = median(floor);
     double n = median(nightjar);
     System.out.println(BenchSupport.ratio(label + " predict vs floor (median s)", n, f, "s"));
+    if (!continuous.isEmpty()) {
+      System.out.println(BenchSupport.ratio(label + " predict vs floor without dictionaries on " + continuous.size()
+          + " continuous columns", n, median(plainFloor), "s"));
+    }
     System.out.printf(Locale.ROOT, "  %s: nightjar %,.0f rows/s, floor %,.0f rows/s; files per ds: nightjar %s, "
         + "floor %s; input files per ds %s%n", label, rows / n, rows / f, filesPerPartition(out),
         filesPerPartition(floorOut), filesPerPartition(batch));
@@ -246,7 +267,7 @@ public final class PredictBench {
       }));
       BenchSupport.deleteTree(out);
       unsorted.add(time(() -> {
-        io.nightjar.io.PartitionedWriter.writeNew(scorer.score(spark.read().parquet(batch.toString())), out.toString(),
+        PartitionedWriter.writeNew(scorer.score(spark.read().parquet(batch.toString())), out.toString(),
             "ds", List.of("prediction"));
         return null;
       }));
@@ -270,6 +291,17 @@ public final class PredictBench {
         "s"));
     System.out.println(BenchSupport.ratio(label + " floor + compiled scorer", median(compiled), median(floor),
         "s"));
+  }
+
+  /** The batch's floating-point columns: the ones predict copies without a dictionary when the batch has none. */
+  private static List<String> continuousColumns(SparkSession spark, Path batch) {
+    List<String> names = new ArrayList<>();
+    for (var field : spark.read().parquet(batch.toString()).schema().fields()) {
+      if (field.dataType() instanceof DoubleType || field.dataType() instanceof FloatType) {
+        names.add(field.name());
+      }
+    }
+    return names;
   }
 
   private static double time(Supplier<Void> work) {
