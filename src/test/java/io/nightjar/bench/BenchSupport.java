@@ -113,4 +113,18 @@ public final class BenchSupport {
       }
     }
   }
+
+  /**
+   * Flushes the written files the kernel still holds in memory ({@code sync}), so the next timed run does not pay for
+   * the write-back of the one before. Does nothing where {@code sync} is missing.
+   */
+  public static void flushWrites() {
+    try {
+      new ProcessBuilder("sync").inheritIO().start().waitFor();
+    } catch (java.io.IOException e) {
+      // no sync on this system: the runs share the write-back as they come
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

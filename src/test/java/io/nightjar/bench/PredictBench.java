@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 
 import io.nightjar.io.PartitionedWriter;
-import io.nightjar.predict.PredictResult;
 import io.nightjar.predict.Predictor;
 import io.nightjar.run.RunReport;
 import io.nightjar.spec.JobSpec;
@@ -18,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,10 +41,11 @@ import org.apache.spark.sql.types.StructType;
  * Predict at the I/O floor: for each batch size, the plain-Spark floor (read the Parquet batch, write it back
  * unchanged partitioned by ds, same session) against a full Nightjar predict run of the same batch through the real
  * {@link Predictor} (verify and load the model, contract check, reject rules, score, write, count, report, markers),
- * run alternately so both share the noise of the shared cores. When the batch has floating-point columns, a second
- * baseline copies it with those columns written without a dictionary, as predict writes the columns a batch stores
- * without one. Then the per-row cost at the largest size against the
- * smallest, and ALS pair scoring against the same floor.
+ * run in an order that rotates with each repetition, each after its output is deleted and the written files flushed,
+ * so all share the noise of the shared cores and none pays for the write-back of another. When the batch has
+ * floating-point columns, a second baseline copies it with those columns written without a dictionary, as predict
+ * writes the columns a batch stores without one. Then the per-row cost at the largest size against the smallest, and
+ * ALS pair scoring against the same floor.
  *
  * <pre>
  * scripts/benchmark.sh PredictBench [ROWS ...] [--reps=N] [--als=ROWS] [--files-per-partition=N] [--profile]
@@ -143,47 +144,58 @@ public final class PredictBench {
     return spark;
   }
 
-  /** Floor and Nightjar, alternately; prints each run and the medians; returns {floor, nightjar} median seconds. */
+  /**
+   * Floor, the floor without dictionaries (when the batch has floating-point columns) and Nightjar, in an order that
+   * rotates with each repetition so that none always runs first or after the same one; before each timed run its
+   * output is deleted and written files are flushed. Prints each run and the medians; returns {floor, nightjar}
+   * median seconds.
+   */
   private static double[] compare(SparkSession spark, String label, long rows, Path batch, JobSpec job, int reps,
       JobProfiler profiler) {
     Path floorOut = BenchSupport.benchDir().resolve("out/floor-" + rows);
+    Path plainFloorOut = BenchSupport.benchDir().resolve("out/floor-plain-" + rows);
     Path out = Path.of(job.predict().outputPath());
-    List<Double> floor = new ArrayList<>();
-    List<Double> plainFloor = new ArrayList<>();
-    List<Double> nightjar = new ArrayList<>();
     List<String> continuous = continuousColumns(spark, batch);
-    RunReport last = null;
-    for (int rep = 0; rep < reps; rep++) {
-      BenchSupport.deleteTree(floorOut);
-      floor.add(time(() -> {
-        spark.read().parquet(batch.toString()).write().mode(SaveMode.Overwrite).partitionBy("ds")
-            .parquet(floorOut.toString());
-        return null;
-      }));
-      if (!continuous.isEmpty()) {
-        // The second baseline: the same copy, its continuous columns written without a dictionary as predict does.
-        BenchSupport.deleteTree(floorOut);
-        plainFloor.add(time(() -> {
-          PartitionedWriter.writeNew(spark.read().parquet(batch.toString()), floorOut.toString(), "ds",
-              continuous);
-          return null;
-        }));
-      }
-      BenchSupport.deleteTree(out);
+    RunReport[] last = new RunReport[1];
+    Map<String, Runnable> runs = new LinkedHashMap<>();
+    Map<String, Path> outputs = Map.of("floor", floorOut, "floor without dictionaries", plainFloorOut, "nightjar", out);
+    runs.put("floor", () -> spark.read().parquet(batch.toString()).write().mode(SaveMode.Overwrite)
+        .partitionBy("ds").parquet(floorOut.toString()));
+    if (!continuous.isEmpty()) {
+      // The second baseline: the same copy, its continuous columns written without a dictionary as predict does.
+      runs.put("floor without dictionaries", () -> PartitionedWriter.writeNew(spark.read().parquet(batch.toString()),
+          plainFloorOut.toString(), "ds", continuous));
+    }
+    runs.put("nightjar", () -> {
       if (profiler != null) {
         profiler.reset();
       }
-      long start = System.nanoTime();
-      PredictResult result = new Predictor(spark, Optional.empty()).predict(job, Optional.empty(), Optional.empty());
-      nightjar.add(BenchSupport.secondsSince(start));
-      last = result.report();
-      if (last.rowsRead() != rows || last.rowsScored() + last.rowsRejected() != rows) {
-        throw new IllegalStateException("predict accounted for " + last.rowsRead() + " rows, expected " + rows);
+      last[0] = new Predictor(spark, Optional.empty()).predict(job, Optional.empty(), Optional.empty()).report();
+      if (last[0].rowsRead() != rows || last[0].rowsScored() + last[0].rowsRejected() != rows) {
+        throw new IllegalStateException("predict accounted for " + last[0].rowsRead() + " rows, expected " + rows);
       }
-      System.out.printf(Locale.ROOT, "  %s rep %d: floor %.2f s,%s nightjar %.2f s%n", label, rep + 1,
-          floor.get(rep), continuous.isEmpty() ? "" : String.format(Locale.ROOT, " floor without dictionaries %.2f s,",
-              plainFloor.get(rep)), nightjar.get(rep));
+    });
+    List<String> names = new ArrayList<>(runs.keySet());
+    Map<String, List<Double>> seconds = new LinkedHashMap<>();
+    names.forEach(name -> seconds.put(name, new ArrayList<>()));
+    for (int rep = 0; rep < reps; rep++) {
+      List<String> line = new ArrayList<>();
+      for (int k = 0; k < names.size(); k++) {
+        String name = names.get((rep + k) % names.size());
+        BenchSupport.deleteTree(outputs.get(name));
+        BenchSupport.flushWrites();
+        long start = System.nanoTime();
+        runs.get(name).run();
+        double s = BenchSupport.secondsSince(start);
+        seconds.get(name).add(s);
+        line.add(String.format(Locale.ROOT, "%s %.2f s", name, s));
+      }
+      System.out.printf(Locale.ROOT, "  %s rep %d: %s%n", label, rep + 1, String.join(", ", line));
     }
+    List<Double> floor = seconds.get("floor");
+    List<Double> nightjar = seconds.get("nightjar");
+    List<Double> plainFloor = seconds.getOrDefault("floor without dictionaries", List.of());
+    RunReport lastReport = last[0];
     double f = median(floor);
     double n = median(nightjar);
     System.out.println(BenchSupport.ratio(label + " predict vs floor (median s)", n, f, "s"));
@@ -194,8 +206,8 @@ public final class PredictBench {
     System.out.printf(Locale.ROOT, "  %s: nightjar %,.0f rows/s, floor %,.0f rows/s; files per ds: nightjar %s, "
         + "floor %s; input files per ds %s%n", label, rows / n, rows / f, filesPerPartition(out),
         filesPerPartition(floorOut), filesPerPartition(batch));
-    if (last.phaseMillis() != null) {
-      System.out.printf(Locale.ROOT, "  %s last run phases (ms): %s%n", label, last.phaseMillis());
+    if (lastReport.phaseMillis() != null) {
+      System.out.printf(Locale.ROOT, "  %s last run phases (ms): %s%n", label, lastReport.phaseMillis());
     }
     if (profiler != null) {
       profiler.print(label);
