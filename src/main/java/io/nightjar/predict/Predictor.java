@@ -251,12 +251,21 @@ public final class Predictor {
 
     timer.start("score and write");
     describe(spec, "score and write");
-    // Rows that pass the rules, counted on the way. The observation also splits the Java code Spark generates for
-    // the pass in two (reading and checking; scoring and writing): one method for all of it would be too large for
-    // the JVM to compile, and the pass would run several times slower.
-    Observation passed = new Observation("nightjar-passed-" + UUID.randomUUID());
-    Dataset<Row> valid = data.where(not(rules.anyFails())).observe(passed, count(lit(1)).as("rows"));
-    Dataset<Row> transformed = scorer.score(valid);
+    Dataset<Row> valid = data.where(not(rules.anyFails()));
+    List<String> named = settings.outputColumns();
+    List<String> batchColumns = List.of(data.columns());
+    Observation passed = null;
+    Dataset<Row> unsplit = scorer.score(valid);
+    if (GeneratedCode.mayBeInterpreted(
+        unsplit.select(outputColumns(named, batchColumns, partition, unsplit.columns(), version)))) {
+      // Spark would generate one method for reading, checking, scoring and writing each row, too large for the JVM
+      // to compile (or, with a join, not measurable before the run): the pass would run several times slower. An
+      // observation here, counting the rows that pass the rules, splits it in two (reading and checking; scoring
+      // and writing). When the method is small enough, one stage is cheaper: no row is copied in between.
+      passed = new Observation("nightjar-passed-" + UUID.randomUUID());
+      valid = valid.observe(passed, count(lit(1)).as("rows"));
+    }
+    Dataset<Row> transformed = passed == null ? unsplit : scorer.score(valid);
     Observation cold = null;
     if (List.of(transformed.columns()).contains(Columns.COLD_START)) {
       // ALS: how many rows took the cold-start path, counted in the same pass as the write.
@@ -267,19 +276,8 @@ public final class Predictor {
           coalesce(sum(when(flag.equalTo(2), 1L).otherwise(0L)), lit(0L)).as("itemUnseen"),
           coalesce(sum(when(flag.equalTo(3), 1L).otherwise(0L)), lit(0L)).as("bothUnseen"));
     }
-    // The batch columns predict.output.columns names (all, when it names none), then the scores and the partition.
-    List<String> named = settings.outputColumns();
-    List<String> batchColumns = List.of(data.columns());
-    List<Column> output = new ArrayList<>();
-    named.forEach(name -> output.add(col(Columns.quoted(name))));
-    for (String name : transformed.columns()) {
-      boolean decidedAbove = !named.isEmpty() && batchColumns.contains(name) && !name.equals(partition);
-      if (!name.equals(Columns.COLD_START) && !decidedAbove) {
-        output.add(col(Columns.quoted(name)));
-      }
-    }
-    output.add(lit(version).as(MODEL_VERSION));
-    Dataset<Row> scores = transformed.select(output.toArray(Column[]::new));
+    Dataset<Row> scores = transformed.select(outputColumns(named, batchColumns, partition, transformed.columns(),
+        version));
     if (settings.filesPerPartition() > 0) {
       scores = spread(scores, manifest, partition, settings.filesPerPartition(), batch.withData().size());
     }
@@ -325,7 +323,7 @@ public final class Predictor {
           + " please report it with the job spec", notFiniteScores));
     }
     long observedRows = ((Number) metrics.get("rows")).longValue();
-    long passedRows = ((Number) observed(passed).get("rows")).longValue();
+    long passedRows = passed == null ? observedRows : ((Number) observed(passed).get("rows")).longValue();
     long writtenRows = scored.values().stream().mapToLong(WrittenFiles.Counts::rows).sum();
     if (passedRows != observedRows) {
       throw new IllegalStateException(String.format("%d rows passed the reject rules but %d were scored; nothing was "
@@ -361,6 +359,24 @@ public final class Predictor {
             + "rejected; nothing was published, rerun the date", partition, date, in, ok, bad));
       }
     }
+  }
+
+  /**
+   * The written columns: the batch columns {@code predict.output.columns} names ({@code named}; all, when it names
+   * none), then the scorer's other columns (the scores, and the partition), then the model version.
+   */
+  private static Column[] outputColumns(List<String> named, List<String> batchColumns, String partition,
+      String[] transformed, String version) {
+    List<Column> output = new ArrayList<>();
+    named.forEach(name -> output.add(col(Columns.quoted(name))));
+    for (String name : transformed) {
+      boolean decidedAbove = !named.isEmpty() && batchColumns.contains(name) && !name.equals(partition);
+      if (!name.equals(Columns.COLD_START) && !decidedAbove) {
+        output.add(col(Columns.quoted(name)));
+      }
+    }
+    output.add(lit(version).as(MODEL_VERSION));
+    return output.toArray(Column[]::new);
   }
 
   /**

@@ -33,6 +33,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -158,18 +160,24 @@ class PredictPassesTest extends SparkTestBase {
     assertFalse(Files.exists(dir.resolve("clean/out").resolve(OutputLayout.STAGING)), "staging removed");
   }
 
-  @Test
-  void rejectedRowsTakeASecondPassAndAreAccountedFor() {
+  @ParameterizedTest(name = "interpreted up to {0} bytes")
+  @ValueSource(longs = {Predictor.INTERPRETED_BATCH_BYTES, -1})
+  void rejectedRowsTakeASecondPassAndAreAccountedFor(long interpretedBytes) {
+    // Interpreted, the pass is split in two by an observation; with generated code small enough for the JIT, it is
+    // one stage. Both count the same rows.
+    String name = "rejects" + interpretedBytes;
     writeBatch(batch(30, 3).withColumn("sqft", lit(Double.POSITIVE_INFINITY)).limit(4).union(batch(26, 4)),
-        "rejects", DAY, 2);
+        name, DAY, 2);
     List<String> jobs = jobsDuring(() -> {
-      RunReport report = predictAll(job("rejects")).report();
+      RunReport report = new Predictor(spark, Optional.empty(), interpretedBytes)
+          .predict(job(name), Optional.empty(), Optional.empty()).report();
       assertEquals(30, report.rowsRead());
       assertEquals(26, report.rowsScored());
       assertEquals(Map.of("infinite_sqft", 4L), report.rejectedByReason());
     });
     assertEquals(1, count(jobs, "score and write"), jobs.toString());
     assertTrue(count(jobs, "write rejected rows") >= 1, jobs.toString());
+    assertEquals(26, spark.read().parquet(dir.resolve(name).resolve("out").toString()).count());
   }
 
   @Test

@@ -1,0 +1,66 @@
+package io.nightjar.predict;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.OptionalInt;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator$;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The size of the Java methods Spark generates for a plan's whole-stage code, measured before the plan runs. HotSpot
+ * leaves a method of more than {@link #JIT_LIMIT} bytes of bytecode to the interpreter (unless the JVM runs with
+ * {@code -XX:-DontCompileHugeMethods}), and a pass whose per-row loop is interpreted runs several times slower. Spark
+ * itself only gives up on a method above 64 KB.
+ *
+ * <p>The code is compiled here as Spark would compile it when the plan runs; Spark keeps compiled code in a cache
+ * keyed by its source, so the run compiles nothing twice.
+ */
+final class GeneratedCode {
+  /** HotSpot's {@code HugeMethodLimit}: larger methods are never compiled to machine code. */
+  static final int JIT_LIMIT = 8000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(GeneratedCode.class);
+
+  private GeneratedCode() {}
+
+  /**
+   * Bytecode bytes of the largest method of {@code dataset}'s whole-stage code; empty when it cannot be known before
+   * the plan runs: the plan has no whole-stage code, or adaptive execution plans its stages as they run (a plan with
+   * a join or an exchange), or Spark's code generation is not what this class expects.
+   */
+  static OptionalInt largestMethodBytes(Dataset<?> dataset) {
+    try {
+      SparkPlan plan = dataset.queryExecution().executedPlan();
+      int largest = -1;
+      Deque<SparkPlan> pending = new ArrayDeque<>();
+      pending.push(plan);
+      while (!pending.isEmpty()) {
+        SparkPlan node = pending.pop();
+        if (node instanceof AdaptiveSparkPlanExec) {
+          return OptionalInt.empty();
+        }
+        if (node instanceof WholeStageCodegenExec stage) {
+          largest = Math.max(largest,
+              CodeGenerator$.MODULE$.compile(stage.doCodeGen()._2())._2().maxMethodCodeSize());
+        }
+        CollectionConverters.asJava(node.children()).forEach(pending::push);
+      }
+      return largest < 0 ? OptionalInt.empty() : OptionalInt.of(largest);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.debug("the generated code could not be measured before the run", e);
+      return OptionalInt.empty();
+    }
+  }
+
+  /** True unless the largest generated method of {@code dataset} is known to be small enough for the JIT. */
+  static boolean mayBeInterpreted(Dataset<?> dataset) {
+    OptionalInt bytes = largestMethodBytes(dataset);
+    return bytes.isEmpty() || bytes.getAsInt() > JIT_LIMIT;
+  }
+}
