@@ -31,10 +31,14 @@ final class GeneratedCode {
 
   /**
    * Bytecode bytes of the largest method of {@code dataset}'s whole-stage code; empty when it cannot be known before
-   * the plan runs: the plan has no whole-stage code, or adaptive execution plans its stages as they run (a plan with
-   * a join or an exchange), or Spark's code generation is not what this class expects.
+   * the plan runs: the plan has no whole-stage code (the session may have it off), or adaptive execution plans its
+   * stages as they run (a plan with a join or an exchange), or Spark's code generation is not what this class
+   * expects.
    */
   static OptionalInt largestMethodBytes(Dataset<?> dataset) {
+    if (!Boolean.parseBoolean(dataset.sparkSession().conf().get("spark.sql.codegen.wholeStage", "true"))) {
+      return OptionalInt.empty(); // no whole-stage code: nothing to plan and measure
+    }
     try {
       SparkPlan plan = dataset.queryExecution().executedPlan();
       int largest = -1;
