@@ -80,6 +80,9 @@ public final class Predictor {
    */
   static final long INTERPRETED_BATCH_BYTES = 4L << 20;
 
+  /** ALS cold-start counts, by the scorer's flag: 1 the user is unseen, 2 the item, 3 both. */
+  private static final List<String> COLD_START_COUNTS = List.of("userUnseen", "itemUnseen", "bothUnseen");
+
   public Predictor(SparkSession spark) {
     this(spark, ManifestSignature.fromEnvironment());
   }
@@ -257,37 +260,39 @@ public final class Predictor {
     Observation passed = null;
     Dataset<Row> unsplit = scorer.score(valid);
     if (GeneratedCode.mayBeInterpreted(
-        unsplit.select(outputColumns(named, batchColumns, partition, unsplit.columns(), version)))) {
+        unsplit.select(outputColumns(named, batchColumns, partition, unsplit.columns(), version, false)))) {
       // Spark would generate one method for reading, checking, scoring and writing each row, too large for the JVM
-      // to compile (or, with a join, not measurable before the run): the pass would run several times slower. An
+      // to compile (or not measurable before the run): the pass would run several times slower. An
       // observation here, counting the rows that pass the rules, splits it in two (reading and checking; scoring
       // and writing). When the method is small enough, one stage is cheaper: no row is copied in between.
       passed = new Observation("nightjar-passed-" + UUID.randomUUID());
       valid = valid.observe(passed, count(lit(1)).as("rows"));
     }
     Dataset<Row> transformed = passed == null ? unsplit : scorer.score(valid);
-    Observation cold = null;
-    if (List.of(transformed.columns()).contains(Columns.COLD_START)) {
-      // ALS: how many rows took the cold-start path, counted in the same pass as the write.
-      cold = new Observation("nightjar-cold-start-" + UUID.randomUUID());
-      Column flag = col(Columns.COLD_START);
-      transformed = transformed.observe(cold,
-          coalesce(sum(when(flag.equalTo(1), 1L).otherwise(0L)), lit(0L)).as("userUnseen"),
-          coalesce(sum(when(flag.equalTo(2), 1L).otherwise(0L)), lit(0L)).as("itemUnseen"),
-          coalesce(sum(when(flag.equalTo(3), 1L).otherwise(0L)), lit(0L)).as("bothUnseen"));
-    }
+    // ALS: how many rows took the cold-start path is counted with the scores; the flag itself is not written.
+    boolean coldStartCounted = List.of(transformed.columns()).contains(Columns.COLD_START);
     Dataset<Row> scores = transformed.select(outputColumns(named, batchColumns, partition, transformed.columns(),
-        version));
+        version, coldStartCounted));
     if (settings.filesPerPartition() > 0) {
       scores = spread(scores, manifest, partition, settings.filesPerPartition(), batch.withData().size());
     }
     Column p = col(Columns.PREDICTION);
     Column notFinite = p.isNull().or(isnan(p)).or(p.equalTo(Double.POSITIVE_INFINITY))
         .or(p.equalTo(Double.NEGATIVE_INFINITY));
+    List<Column> counts = new ArrayList<>(List.of(coalesce(sum(when(notFinite, 1L).otherwise(0L)), lit(0L))
+        .as("notFinite")));
+    if (coldStartCounted) {
+      Column flag = col(Columns.COLD_START);
+      for (int k = 0; k < COLD_START_COUNTS.size(); k++) {
+        counts.add(coalesce(sum(when(flag.equalTo(k + 1), 1L).otherwise(0L)), lit(0L)).as(COLD_START_COUNTS.get(k)));
+      }
+    }
     // Observed in the write's own (final) stage: exact, and no extra pass.
     Observation observation = new Observation("nightjar-scores-" + UUID.randomUUID());
-    scores = scores.observe(observation, count(lit(1)).as("rows"),
-        coalesce(sum(when(notFinite, 1L).otherwise(0L)), lit(0L)).as("notFinite"));
+    scores = scores.observe(observation, count(lit(1)).as("rows"), counts.toArray(Column[]::new));
+    if (coldStartCounted) {
+      scores = scores.drop(Columns.COLD_START);
+    }
     // The batch's footers, read before the write: its rows per date, and which of its columns no file stores with a
     // dictionary. Those are copied without one too: Parquet would otherwise try a dictionary on every column chunk
     // (hashing every value of a continuous column) only to give it up, as the batch's own writer did.
@@ -302,8 +307,8 @@ public final class Predictor {
     lock.verifyHeld();
     PartitionedWriter.writeNew(scores, staging.toString(), partition, plain);
     Map<String, Object> metrics = observed(observation);
-    if (cold != null) {
-      observed(cold).forEach((name, value) -> coldStart.put(name, ((Number) value).longValue()));
+    if (coldStartCounted) {
+      COLD_START_COUNTS.forEach(name -> coldStart.put(name, ((Number) metrics.get(name)).longValue()));
     }
 
     timer.start("count rows from footers");
@@ -363,15 +368,16 @@ public final class Predictor {
 
   /**
    * The written columns: the batch columns {@code predict.output.columns} names ({@code named}; all, when it names
-   * none), then the scorer's other columns (the scores, and the partition), then the model version.
+   * none), then the scorer's other columns (the scores, and the partition; its cold-start flag only when
+   * {@code coldStart}), then the model version.
    */
   private static Column[] outputColumns(List<String> named, List<String> batchColumns, String partition,
-      String[] transformed, String version) {
+      String[] transformed, String version, boolean coldStart) {
     List<Column> output = new ArrayList<>();
     named.forEach(name -> output.add(col(Columns.quoted(name))));
     for (String name : transformed) {
       boolean decidedAbove = !named.isEmpty() && batchColumns.contains(name) && !name.equals(partition);
-      if (!name.equals(Columns.COLD_START) && !decidedAbove) {
+      if ((coldStart || !name.equals(Columns.COLD_START)) && !decidedAbove) {
         output.add(col(Columns.quoted(name)));
       }
     }

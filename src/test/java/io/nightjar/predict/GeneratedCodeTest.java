@@ -55,14 +55,23 @@ class GeneratedCodeTest extends SparkTestBase {
   }
 
   @Test
-  void aPlanWithAJoinOrWithoutGeneratedCodeCannotBeMeasuredAndMayBeInterpreted() {
+  void aPlanWithABroadcastJoinIsMeasuredAndTheSessionKeepsAdaptiveExecution() {
     Dataset<Row> left = spark.range(0, 100, 1, 2).withColumn("x", col("id").multiply(lit(2.0)));
     Dataset<Row> joined = left.join(broadcast(spark.range(0, 10).withColumnRenamed("id", "k")),
         col("id").equalTo(col("k")), "left");
-    assertEquals(OptionalInt.empty(), GeneratedCode.largestMethodBytes(joined));
-    assertTrue(GeneratedCode.mayBeInterpreted(joined));
+    String before = spark.conf().get("spark.sql.adaptive.enabled", null);
+    OptionalInt bytes = GeneratedCode.largestMethodBytes(joined);
+    assertTrue(bytes.isPresent() && bytes.getAsInt() > 0 && bytes.getAsInt() < GeneratedCode.JIT_LIMIT,
+        "bytes " + bytes);
+    assertEquals(before, spark.conf().get("spark.sql.adaptive.enabled", null));
+    assertEquals(100, joined.count());
+  }
+
+  @Test
+  void withoutWholeStageCodeThereIsNothingToMeasureAndThePassMayBeInterpreted() {
     try (InterpretedMode mode = InterpretedMode.enter(spark)) {
       assertEquals(OptionalInt.empty(), GeneratedCode.largestMethodBytes(sumOf(2)));
+      assertTrue(GeneratedCode.mayBeInterpreted(sumOf(2)));
     }
   }
 }

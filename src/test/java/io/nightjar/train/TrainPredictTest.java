@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nightjar.error.InputDataException;
+import io.nightjar.pipeline.ColdStartCounts;
 import io.nightjar.predict.PredictResult;
 import io.nightjar.predict.Predictor;
 import io.nightjar.run.RunReport;
@@ -126,15 +127,23 @@ class TrainPredictTest extends SparkTestBase {
   }
 
   @Test
-  void predictionsEqualThoseOfTheSavedPipelineLoadedAgain() {
-    new Predictor(spark).predict(spec, Optional.of(DAY1), Optional.of(trained.version()));
+  void predictionsAndColdStartCountsEqualThoseOfTheSavedPipelineLoadedAgain() {
+    // With generated code (no batch is small enough to run interpreted): the checks, the lookups and the scores in
+    // one stage, counted with the write.
+    RunReport report = new Predictor(spark, Optional.empty(), -1)
+        .predict(spec, Optional.of(DAY1), Optional.of(trained.version())).report();
     ModelStore store = ModelStore.open(spec.modelStore(), new Configuration());
     PipelineModel loaded = PipelineModel.load(store.pipelineDir(trained.version()).toString());
     Dataset<Row> batch = spark.read().parquet(dir.resolve("batches").resolve("ds=" + DAY1).toString());
-    Dataset<Row> expected = loaded.transform(batch).select("user_id", "item_id", "prediction");
+    Dataset<Row> transformed = loaded.transform(batch);
+    Dataset<Row> expected = transformed.select("user_id", "item_id", "prediction");
     Dataset<Row> written = output(DAY1).select("user_id", "item_id", "prediction");
     assertEquals(0, expected.exceptAll(written).count());
     assertEquals(0, written.exceptAll(expected).count());
+    ColdStartCounts cold = ColdStartCounts.of(transformed);
+    assertTrue(cold.userUnseen() >= 1 && cold.itemUnseen() >= 1, "the batch has a new user and a new item: " + cold);
+    assertEquals(Map.of("userUnseen", cold.userUnseen(), "itemUnseen", cold.itemUnseen(),
+        "bothUnseen", cold.bothUnseen()), report.coldStart());
   }
 
   @Test
