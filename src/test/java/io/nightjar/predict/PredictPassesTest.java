@@ -180,22 +180,26 @@ class PredictPassesTest extends SparkTestBase {
     assertEquals(26, spark.read().parquet(dir.resolve(name).resolve("out").toString()).count());
   }
 
-  @Test
-  void filesPerPartitionBoundsTheFilesOfEachDate() throws IOException {
-    writeBatch(batch(60, 5), "spread", DAY, 6);
-    writeBatch(batch(50, 6), "spread", DAY2, 5);
-    RunReport natural = predictAll(job("spread")).report();
-    assertEquals(List.of(dataFiles(dir.resolve("spread/out/ds=" + DAY)).size(),
-        dataFiles(dir.resolve("spread/out/ds=" + DAY2)).size()),
+  @ParameterizedTest(name = "interpreted up to {0} bytes")
+  @ValueSource(longs = {Predictor.INTERPRETED_BATCH_BYTES, -1})
+  void filesPerPartitionBoundsTheFilesOfEachDate(long interpretedBytes) throws IOException {
+    String name = "spread" + interpretedBytes;
+    writeBatch(batch(60, 5), name, DAY, 6);
+    writeBatch(batch(50, 6), name, DAY2, 5);
+    Predictor predictor = new Predictor(spark, Optional.empty(), interpretedBytes);
+    RunReport natural = predictor.predict(job(name), Optional.empty(), Optional.empty()).report();
+    assertEquals(List.of(dataFiles(dir.resolve(name + "/out/ds=" + DAY)).size(),
+        dataFiles(dir.resolve(name + "/out/ds=" + DAY2)).size()),
         natural.partitions().stream().map(RunReport.PartitionReport::filesWritten).toList());
-    RunReport two = predictAll(job("spread", "predict.filesPerPartition=2")).report();
+    RunReport two = predictor.predict(job(name, "predict.filesPerPartition=2"), Optional.empty(), Optional.empty())
+        .report();
     for (RunReport.PartitionReport p : two.partitions()) {
-      int files = dataFiles(dir.resolve("spread/out/ds=" + p.value())).size();
+      int files = dataFiles(dir.resolve(name + "/out/ds=" + p.value())).size();
       assertEquals(files, p.filesWritten(), p.value());
       assertTrue(files >= 1 && files <= 2, p.value() + ": " + files + " files");
     }
     assertEquals(110, two.rowsScored());
-    assertEquals(110, spark.read().parquet(dir.resolve("spread/out").toString()).count());
+    assertEquals(110, spark.read().parquet(dir.resolve(name + "/out").toString()).count());
   }
 
   @Test
