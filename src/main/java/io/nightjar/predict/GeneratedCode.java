@@ -1,14 +1,16 @@
 package io.nightjar.predict;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.OptionalInt;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator$;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.exchange.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.jdk.javaapi.CollectionConverters;
@@ -27,60 +29,44 @@ final class GeneratedCode {
   static final int JIT_LIMIT = 8000;
 
   private static final Logger LOG = LoggerFactory.getLogger(GeneratedCode.class);
-  private static final String ADAPTIVE = "spark.sql.adaptive.enabled";
 
   private GeneratedCode() {}
 
   /**
    * Bytecode bytes of the largest method of {@code dataset}'s whole-stage code; empty when it cannot be known before
-   * the plan runs: the plan has no whole-stage code (the session may have it off), or Spark's planning is not what
-   * this class expects.
+   * the plan runs: the plan has no whole-stage code (the session may have it off), it has an exchange (a join's
+   * broadcast, a shuffle) or adaptive execution plans its stages as they run, or Spark's planning is not what this
+   * class expects.
    */
   static OptionalInt largestMethodBytes(Dataset<?> dataset) {
     if (!Boolean.parseBoolean(dataset.sparkSession().conf().get("spark.sql.codegen.wholeStage", "true"))) {
       return OptionalInt.empty(); // no whole-stage code: nothing to plan and measure
     }
     try {
-      SparkPlan plan = withoutAdaptiveExecution(dataset);
-      int largest = -1;
+      List<SparkPlan> nodes = new ArrayList<>();
       Deque<SparkPlan> pending = new ArrayDeque<>();
-      pending.push(plan);
+      pending.push(dataset.queryExecution().executedPlan());
       while (!pending.isEmpty()) {
         SparkPlan node = pending.pop();
-        if (node instanceof AdaptiveSparkPlanExec) {
+        if (node instanceof AdaptiveSparkPlanExec || node instanceof Exchange) {
+          // Stages planned as they run, or a broadcast that generating the code would already execute (a second
+          // copy of a join's lookup table is not worth a measure): looked for before any code is generated.
           return OptionalInt.empty();
         }
+        nodes.add(node);
+        CollectionConverters.asJava(node.children()).forEach(pending::push);
+      }
+      int largest = -1;
+      for (SparkPlan node : nodes) {
         if (node instanceof WholeStageCodegenExec stage) {
           largest = Math.max(largest,
               CodeGenerator$.MODULE$.compile(stage.doCodeGen()._2())._2().maxMethodCodeSize());
         }
-        CollectionConverters.asJava(node.children()).forEach(pending::push);
       }
       return largest < 0 ? OptionalInt.empty() : OptionalInt.of(largest);
     } catch (RuntimeException | LinkageError e) {
       LOG.debug("the generated code could not be measured before the run", e);
       return OptionalInt.empty();
-    }
-  }
-
-  /**
-   * The physical plan of {@code dataset} with adaptive execution off for the planning: adaptive execution plans a
-   * stage's code only as the stage runs, but the code of each stage is the same (a broadcast join is generated into
-   * the stage that reads the batch either way). The session's setting is put back at once; the dataset measured is
-   * one built for the measure, so no plan that runs is planned this way.
-   */
-  private static SparkPlan withoutAdaptiveExecution(Dataset<?> dataset) {
-    RuntimeConfig conf = dataset.sparkSession().conf();
-    String before = conf.get(ADAPTIVE, null);
-    conf.set(ADAPTIVE, "false");
-    try {
-      return dataset.queryExecution().executedPlan();
-    } finally {
-      if (before == null) {
-        conf.unset(ADAPTIVE);
-      } else {
-        conf.set(ADAPTIVE, before);
-      }
     }
   }
 

@@ -12,6 +12,9 @@ import io.nightjar.testing.SparkTestBase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,16 +58,35 @@ class GeneratedCodeTest extends SparkTestBase {
   }
 
   @Test
-  void aPlanWithABroadcastJoinIsMeasuredAndTheSessionKeepsAdaptiveExecution() {
+  void aPlanWithABroadcastJoinIsNotMeasuredAndMayBeInterpreted() throws Exception {
     Dataset<Row> left = spark.range(0, 100, 1, 2).withColumn("x", col("id").multiply(lit(2.0)));
     Dataset<Row> joined = left.join(broadcast(spark.range(0, 10).withColumnRenamed("id", "k")),
         col("id").equalTo(col("k")), "left");
-    String before = spark.conf().get("spark.sql.adaptive.enabled", null);
-    OptionalInt bytes = GeneratedCode.largestMethodBytes(joined);
-    assertTrue(bytes.isPresent() && bytes.getAsInt() > 0 && bytes.getAsInt() < GeneratedCode.JIT_LIMIT,
-        "bytes " + bytes);
-    assertEquals(before, spark.conf().get("spark.sql.adaptive.enabled", null));
-    assertEquals(100, joined.count());
+    assertEquals(OptionalInt.empty(), GeneratedCode.largestMethodBytes(joined));
+    assertTrue(GeneratedCode.mayBeInterpreted(joined));
+    String adaptive = spark.conf().get("spark.sql.adaptive.enabled");
+    try {
+      spark.conf().set("spark.sql.adaptive.enabled", "false");
+      Dataset<Row> planned = left.join(broadcast(spark.range(0, 10).withColumnRenamed("id", "k")),
+          col("id").equalTo(col("k")), "left");
+      AtomicInteger jobs = new AtomicInteger();
+      SparkListener counter = new SparkListener() {
+        @Override
+        public void onJobStart(SparkListenerJobStart event) {
+          jobs.incrementAndGet();
+        }
+      };
+      spark.sparkContext().addSparkListener(counter);
+      try {
+        assertEquals(OptionalInt.empty(), GeneratedCode.largestMethodBytes(planned), "not without adaptive execution");
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+      } finally {
+        spark.sparkContext().removeSparkListener(counter);
+      }
+      assertEquals(0, jobs.get(), "the broadcast is not run to measure the code");
+    } finally {
+      spark.conf().set("spark.sql.adaptive.enabled", adaptive);
+    }
   }
 
   @Test
