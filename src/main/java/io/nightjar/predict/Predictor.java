@@ -19,6 +19,7 @@ import io.nightjar.error.ModelException;
 import io.nightjar.io.BatchReader;
 import io.nightjar.io.HadoopPaths;
 import io.nightjar.io.PartitionedWriter;
+import io.nightjar.pipeline.ColdStartCounts;
 import io.nightjar.pipeline.Columns;
 import io.nightjar.pipeline.ElasticNetPipeline;
 import io.nightjar.run.LockHolder;
@@ -79,9 +80,6 @@ public final class Predictor {
    * BENCHMARKS.md); the 4 MiB bound itself is a judgement, not a measured break-even.
    */
   static final long INTERPRETED_BATCH_BYTES = 4L << 20;
-
-  /** ALS cold-start counts, by the scorer's flag: 1 the user is unseen, 2 the item, 3 both. */
-  private static final List<String> COLD_START_COUNTS = List.of("userUnseen", "itemUnseen", "bothUnseen");
 
   public Predictor(SparkSession spark) {
     this(spark, ManifestSignature.fromEnvironment());
@@ -282,10 +280,7 @@ public final class Predictor {
     List<Column> counts = new ArrayList<>(List.of(coalesce(sum(when(notFinite, 1L).otherwise(0L)), lit(0L))
         .as("notFinite")));
     if (coldStartCounted) {
-      Column flag = col(Columns.COLD_START);
-      for (int k = 0; k < COLD_START_COUNTS.size(); k++) {
-        counts.add(coalesce(sum(when(flag.equalTo(k + 1), 1L).otherwise(0L)), lit(0L)).as(COLD_START_COUNTS.get(k)));
-      }
+      counts.addAll(ColdStartCounts.byCase());
     }
     // Observed in the write's own (final) stage: exact, and no extra pass.
     Observation observation = new Observation("nightjar-scores-" + UUID.randomUUID());
@@ -308,7 +303,7 @@ public final class Predictor {
     PartitionedWriter.writeNew(scores, staging.toString(), partition, plain);
     Map<String, Object> metrics = observed(observation);
     if (coldStartCounted) {
-      COLD_START_COUNTS.forEach(name -> coldStart.put(name, ((Number) metrics.get(name)).longValue()));
+      ColdStartCounts.CASES.forEach(name -> coldStart.put(name, ((Number) metrics.get(name)).longValue()));
     }
 
     timer.start("count rows from footers");

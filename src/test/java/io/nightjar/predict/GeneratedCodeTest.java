@@ -53,7 +53,7 @@ class GeneratedCodeTest extends SparkTestBase {
     assertTrue(medium > small, small + " then " + medium);
     assertTrue(large.isPresent() && large.getAsInt() > GeneratedCode.JIT_LIMIT, "bytes " + large);
     assertTrue(GeneratedCode.mayBeInterpreted(sumOf(400)));
-    // Measuring compiles nothing the run does not: the pass still gives its rows.
+    // The pass that was measured still runs and gives its rows.
     assertEquals(100, sumOf(400).count());
   }
 
