@@ -10,6 +10,10 @@ import static org.apache.spark.sql.functions.nanvl;
 import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nightjar.pipeline.Columns;
 import io.nightjar.pipeline.ElasticNetPipeline;
 import io.nightjar.spec.ScoringMode;
@@ -19,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
@@ -56,6 +61,8 @@ import org.apache.spark.sql.types.DataTypes;
 final class LinearScorer implements Scorer {
   /** Above this many levels a categorical is indexed by its StringIndexer rather than looked up in a literal map. */
   static final int MAX_MAP_LEVELS = 256;
+  /** The layout of {@link #parameters()}. */
+  static final int PARAMETERS_FORMAT = 1;
   /** The probability of class 1, internal. */
   private static final String POSITIVE = Columns.INTERNAL_PREFIX + "positive";
 
@@ -218,6 +225,118 @@ final class LinearScorer implements Scorer {
     }
     return new ByLevel(levels.column(), names.toArray(String[]::new),
         values.stream().mapToDouble(Double::doubleValue).toArray(), otherwise);
+  }
+
+  /**
+   * The scorer as JSON: the format, the intercept, the binomial threshold (absent for least squares) and the terms in
+   * the order they are summed (a numeric term's column, surrogate and coefficient; a categorical term's column,
+   * levels, their coefficients and the coefficient of any other level). Empty when a term needs a fitted indexer
+   * (a categorical of more than {@link #MAX_MAP_LEVELS} levels), or a number is not finite.
+   */
+  @Override
+  public Optional<JsonNode> parameters() {
+    if (!indexers.isEmpty() || !Double.isFinite(intercept)) {
+      return Optional.empty();
+    }
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    ObjectNode json = nodes.objectNode().put("format", PARAMETERS_FORMAT).put("intercept", intercept);
+    if (binomial.present()) {
+      json.put("threshold", binomial.value());
+    }
+    ArrayNode array = json.putArray("terms");
+    for (Term term : terms) {
+      ObjectNode node = array.addObject();
+      if (term instanceof Numeric numeric) {
+        node.put("column", numeric.column()).put("coefficient", numeric.coefficient());
+        if (numeric.surrogate() != null) {
+          node.put("surrogate", numeric.surrogate());
+        }
+      } else if (term instanceof ByLevel level) {
+        node.put("column", level.column()).put("otherwise", level.otherwise());
+        ArrayNode levels = node.putArray("levels");
+        ArrayNode coefficients = node.putArray("coefficients");
+        for (int i = 0; i < level.levels().length; i++) {
+          levels.add(level.levels()[i]);
+          coefficients.add(level.coefficients()[i]);
+        }
+      } else {
+        return Optional.empty();
+      }
+    }
+    return allFinite(json) ? Optional.of(json) : Optional.empty();
+  }
+
+  private static boolean allFinite(JsonNode node) {
+    if (node.isNumber()) {
+      return Double.isFinite(node.doubleValue());
+    }
+    for (JsonNode child : node) {
+      if (!allFinite(child)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The scorer {@link #parameters()} describes.
+   *
+   * @throws IllegalArgumentException naming what is missing or malformed
+   */
+  static LinearScorer fromParameters(JsonNode json) {
+    if (json == null || !json.isObject()) {
+      throw new IllegalArgumentException("not a JSON object");
+    }
+    if (json.path("format").asInt(-1) != PARAMETERS_FORMAT) {
+      throw new IllegalArgumentException("format " + json.path("format") + ", this release reads "
+          + PARAMETERS_FORMAT);
+    }
+    double intercept = number(json, "intercept");
+    Threshold threshold = json.has("threshold") ? new Threshold(true, number(json, "threshold"))
+        : new Threshold(false, 0);
+    JsonNode array = json.path("terms");
+    if (!array.isArray()) {
+      throw new IllegalArgumentException("'terms' is not a list");
+    }
+    List<Term> terms = new ArrayList<>();
+    for (int k = 0; k < array.size(); k++) {
+      JsonNode node = array.get(k);
+      String where = "term " + k;
+      if (!node.path("column").isTextual()) {
+        throw new IllegalArgumentException(where + " has no 'column'");
+      }
+      String column = node.path("column").asText();
+      if (node.has("levels")) {
+        JsonNode levels = node.path("levels");
+        JsonNode coefficients = node.path("coefficients");
+        if (!levels.isArray() || !coefficients.isArray() || levels.size() != coefficients.size()) {
+          throw new IllegalArgumentException(where + " has 'levels' and 'coefficients' that are not lists of one "
+              + "length");
+        }
+        String[] names = new String[levels.size()];
+        double[] values = new double[levels.size()];
+        for (int i = 0; i < names.length; i++) {
+          if (!levels.get(i).isTextual() || !coefficients.get(i).isNumber()) {
+            throw new IllegalArgumentException(where + ", level " + i + ": not a string and a number");
+          }
+          names[i] = levels.get(i).asText();
+          values[i] = coefficients.get(i).doubleValue();
+        }
+        terms.add(new ByLevel(column, names, values, number(node, "otherwise")));
+      } else {
+        Double surrogate = node.has("surrogate") ? number(node, "surrogate") : null;
+        terms.add(new Numeric(column, surrogate, number(node, "coefficient")));
+      }
+    }
+    return new LinearScorer(List.copyOf(terms), intercept, threshold, List.of());
+  }
+
+  private static double number(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+      throw new IllegalArgumentException("'" + field + "' is not a finite number: " + value);
+    }
+    return value.doubleValue();
   }
 
   @Override

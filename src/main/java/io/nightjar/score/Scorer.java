@@ -1,5 +1,7 @@
 package io.nightjar.score;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -15,4 +17,13 @@ public interface Scorer {
 
   /** How this scorer computes, for logs and the run report: {@code compiled} or {@code spark}. */
   String method();
+
+  /**
+   * Everything this scorer computes with, as JSON a manifest can hold ({@link Scorers#fromParameters} rebuilds the
+   * scorer from it without the pipeline); empty when the scorer needs the loaded pipeline itself. Two scorers with
+   * equal parameters score alike.
+   */
+  default Optional<JsonNode> parameters() {
+    return Optional.empty();
+  }
 }

@@ -2,11 +2,13 @@ package io.nightjar.score;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.nightjar.pipeline.Columns;
 import io.nightjar.pipeline.stage.PredictionCombiner;
 import io.nightjar.spec.ScoringMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,6 +37,20 @@ public final class Scorers {
       LOG.warn("scoring with PipelineModel.transform: the pipeline does not compile ({})", compiled.refusal());
     }
     return new TransformScorer(model);
+  }
+
+  /** The parameters of the scorer an elastic-net pipeline compiles to; empty when it does not compile to one. */
+  public static Optional<JsonNode> parametersOf(PipelineModel model) {
+    return LinearScorer.compile(model).scorer().flatMap(Scorer::parameters);
+  }
+
+  /**
+   * The scorer {@link Scorer#parameters()} described, without the pipeline it was compiled from.
+   *
+   * @throws IllegalArgumentException naming what is missing or malformed
+   */
+  public static Scorer fromParameters(JsonNode parameters) {
+    return LinearScorer.fromParameters(parameters);
   }
 
   /** Terms summed in one left-to-right chain by {@link #sum}. */

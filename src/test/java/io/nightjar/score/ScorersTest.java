@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nightjar.pipeline.Columns;
@@ -139,6 +140,53 @@ class ScorersTest extends SparkTestBase {
     }
   }
 
+  /** {@code scorer}'s parameters as a manifest stores them: written as JSON text and read back. */
+  private static com.fasterxml.jackson.databind.JsonNode throughText(Scorer scorer) {
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      return json.readTree(json.writeValueAsString(scorer.parameters().orElseThrow()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aScorerRebuiltFromItsParametersScoresExactlyAsTheCompiledOne() {
+    Dataset<Row> labelled = homes.withColumn("price", when(col("price").gt(lit(200000)), 1.0).otherwise(0.0));
+    for (PipelineModel model : List.of(fitTabular(ElasticNetPipeline.Family.GAUSSIAN, homes),
+        fitTabular(ElasticNetPipeline.Family.BINOMIAL, labelled, "params.regParam=0.01"))) {
+      Scorer compiled = Scorers.forModel(model, ScoringMode.COMPILED);
+      assertEquals(compiled.parameters(), Scorers.parametersOf(model));
+      Scorer rebuilt = Scorers.fromParameters(throughText(compiled));
+      assertEquals(compiled.parameters(), rebuilt.parameters(), "the same parameters after a round trip");
+      assertEquals(((LinearScorer) compiled).terms(), ((LinearScorer) rebuilt).terms());
+      List<Row> expected = compiled.score(homeBatch).orderBy("id").collectAsList();
+      assertEquals(206, expected.size());
+      assertEquals(expected, rebuilt.score(homeBatch).orderBy("id").collectAsList(), "every column, exactly");
+    }
+  }
+
+  @Test
+  void parametersThatAreMissingOrMalformedAreRefusedByName() {
+    Scorer compiled = Scorers.forModel(fitTabular(ElasticNetPipeline.Family.GAUSSIAN, homes), ScoringMode.COMPILED);
+    com.fasterxml.jackson.databind.node.ObjectNode noIntercept =
+        (com.fasterxml.jackson.databind.node.ObjectNode) throughText(compiled);
+    noIntercept.remove("intercept");
+    com.fasterxml.jackson.databind.node.ObjectNode laterFormat =
+        (com.fasterxml.jackson.databind.node.ObjectNode) throughText(compiled);
+    laterFormat.put("format", 2);
+    com.fasterxml.jackson.databind.node.ObjectNode textCoefficient =
+        (com.fasterxml.jackson.databind.node.ObjectNode) throughText(compiled);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) textCoefficient.get("terms").get(0)).put("coefficient", "1.5");
+    Map<com.fasterxml.jackson.databind.JsonNode, String> cases = Map.of(noIntercept, "'intercept' is not a finite "
+        + "number", laterFormat, "format 2, this release reads 1", textCoefficient, "'coefficient' is not a finite "
+        + "number: \"1.5\"");
+    cases.forEach((json, message) -> {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scorers.fromParameters(json));
+      assertTrue(e.getMessage().contains(message), e.getMessage());
+    });
+  }
+
   @Test
   void aModelOfHundredsOfFeaturesIsCompiledAndScoresAsTheTransform() {
     // One expression nested as deep as there are terms would overflow the stack; 400 features must compile.
@@ -205,6 +253,7 @@ class ScorersTest extends SparkTestBase {
     batchRows.add(RowFactory.create(null, null, 0.0));
     Dataset<Row> batch = spark.createDataFrame(batchRows, schema).withColumn("id", monotonically_increasing_id());
     assertCompiledScoresClose(model, batch, 202, 1e-12);
+    assertTrue(Scorers.parametersOf(model).isEmpty(), "a scorer that needs the fitted indexer has no parameters");
   }
 
   @Test
