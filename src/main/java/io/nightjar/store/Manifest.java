@@ -28,6 +28,9 @@ import java.util.Map;
  * @param evaluation every holdout metric of the model and its references (format 2 on)
  * @param tuning every grid point's score and the chosen params, or null when the job does not tune (format 2 on)
  * @param gate the quality gate's decision (format 2 on)
+ * @param scorer the compiled scorer's parameters ({@link io.nightjar.score.Scorer#parameters()}) when the pipeline
+ *     compiles to one: predict scores with them while the pipeline loads, and publishes only when the loaded
+ *     pipeline compiles to the same (null for ALS, and in versions written before it)
  */
 public record Manifest(
     int formatVersion,
@@ -45,14 +48,15 @@ public record Manifest(
     Map<String, String> files,
     ModelEvaluation evaluation,
     JsonNode tuning,
-    GateDecision gate) {
+    GateDecision gate,
+    JsonNode scorer) {
 
   public static final int FORMAT_VERSION = 2;
 
   /** The same manifest with the pipeline's file digests added. */
   public Manifest withFiles(Map<String, String> digests) {
     return new Manifest(formatVersion, job, kind, version, createdAt, software, seed, params, settings, input, metrics,
-        contract, Map.copyOf(digests), evaluation, tuning, gate);
+        contract, Map.copyOf(digests), evaluation, tuning, gate, scorer);
   }
 
   /**

@@ -23,6 +23,7 @@ import io.nightjar.spec.ModelKind;
 import io.nightjar.run.LockHolder;
 import io.nightjar.run.Redaction;
 import io.nightjar.session.SparkSessions;
+import io.nightjar.score.Scorers;
 import io.nightjar.store.Manifest;
 import io.nightjar.store.ManifestSignature;
 import io.nightjar.store.ModelStore;
@@ -196,7 +197,8 @@ public final class Trainer {
             null,
             metrics.evaluation(),
             tuned.result() == null ? null : JSON.valueToTree(tuned.result()),
-            gate);
+            gate,
+            spec.kind() == ModelKind.ELASTICNET ? Scorers.parametersOf(model).orElse(null) : null);
 
         ReportBuilder report = new ReportBuilder(manifest).tuning(tuned.result());
         if (spec.kind() == ModelKind.ELASTICNET) {
