@@ -34,6 +34,7 @@ import io.nightjar.session.SparkSessions;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.ModelKind;
 import io.nightjar.spec.PredictSpec;
+import io.nightjar.spec.ScoringMode;
 import io.nightjar.store.Manifest;
 import io.nightjar.store.ManifestSignature;
 import io.nightjar.store.ModelStore;
@@ -125,7 +126,8 @@ public final class Predictor {
           version, store.root(), manifest.kind(), spec.name(), spec.kind().specName()));
     }
     // The verified model loads beside the listing, locking, reading and checking of the batch: its small Spark jobs
-    // and the batch's are mostly start-up costs of a fresh JVM, and two of them overlap well. An ElasticNet
+    // and the batch's are mostly start-up costs of a fresh JVM, and two of them overlap well. When the manifest
+    // holds the compiled scorer, the scoring pass overlaps the load too, and waits for it only before publishing. An ElasticNet
     // pipeline's jobs read a few rows each and run interpreted; whether the scoring does is decided once the batch's
     // size is known.
     InterpretedMode interpreted = InterpretedMode.of(spark);
@@ -133,8 +135,9 @@ public final class Predictor {
     describe(spec, "load model " + version);
     ModelLoading loading = new ModelLoading(() -> Scorers.forModel(load(store.pipelineDir(version)),
         settings.scoring()));
+    Optional<Scorer> early = fromManifest(settings, manifest, version);
     try {
-      return predict(spec, runDate, settings, version, manifest, loading, interpreted, started, runId, timer);
+      return predict(spec, runDate, settings, version, manifest, loading, early, interpreted, started, runId, timer);
     } finally {
       loading.close();
       interpreted.close();
@@ -142,8 +145,8 @@ public final class Predictor {
   }
 
   private PredictResult predict(JobSpec spec, Optional<LocalDate> runDate, PredictSpec settings, String version,
-      Manifest manifest, ModelLoading loading, InterpretedMode interpreted, Instant started, String runId,
-      PhaseTimer timer) {
+      Manifest manifest, ModelLoading loading, Optional<Scorer> early, InterpretedMode interpreted, Instant started,
+      String runId, PhaseTimer timer) {
     timer.start("list partitions and lock");
     describe(spec, "list partitions");
     List<String> dates = BatchReader.partitionsToScore(spark, settings.input(), settings.partition(), runDate);
@@ -165,14 +168,29 @@ public final class Predictor {
       if (interpreted.isOn()) {
         LOG.info("small batch ({} bytes): scored with Spark SQL interpreted, no code compiled", batch.bytes());
       }
-      timer.start("wait for the model");
-      Scorer scorer = loading.get();
-      timer.record("load model", loading.millis());
+      Scorer scorer;
+      Runnable confirm;
+      if (early.isPresent()) {
+        // Scored with the manifest's scorer while the pipeline loads; published only once the loaded pipeline is
+        // known to compile to the same scorer.
+        scorer = early.get();
+        confirm = () -> {
+          timer.start("wait for the model");
+          requireSameScorer(loading.get(), scorer, version);
+          timer.record("load model", loading.millis());
+        };
+      } else {
+        timer.start("wait for the model");
+        scorer = loading.get();
+        timer.record("load model", loading.millis());
+        confirm = () -> { };
+      }
       List<String> removed = out.prepare(dates);
       if (!removed.isEmpty()) {
         LOG.warn("removed what an earlier, unfinished run left: {}", removed);
       }
-      RunReport report = score(spec, scorer, manifest, version, batch, dates, out, lock, runId, started, timer);
+      RunReport report = score(spec, scorer, confirm, manifest, version, batch, dates, out, lock, runId, started,
+          timer);
       lock.verifyHeld();
       out.writeReport(report);
       for (RunReport.PartitionReport partition : report.partitions()) {
@@ -190,7 +208,8 @@ public final class Predictor {
     }
   }
 
-  private RunReport score(JobSpec spec, Scorer scorer, Manifest manifest, String version,
+  /** Scores and publishes; {@code confirm} runs before anything is published, and fails to stop it. */
+  private RunReport score(JobSpec spec, Scorer scorer, Runnable confirm, Manifest manifest, String version,
       BatchReader.BatchInput batch, List<String> dates, OutputLayout out, RunLock lock, String runId,
       Instant started, PhaseTimer timer) {
     PredictSpec settings = spec.predict();
@@ -206,6 +225,7 @@ public final class Predictor {
       try {
         scoreStaged(spec, scorer, manifest, version, batch, out, staging, lock, timer, read, scored, rejected,
             coldStart);
+        confirm.run();
         // Nothing is published before every check above has passed.
         timer.start("publish");
         lock.verifyHeld();
@@ -213,6 +233,8 @@ public final class Predictor {
       } finally {
         out.removeStaging(staging);
       }
+    } else {
+      confirm.run();
     }
     List<RunReport.PartitionReport> partitions = new ArrayList<>();
     for (String date : dates) {
@@ -413,6 +435,34 @@ public final class Predictor {
       return WrittenFiles.summary(files, partition, conf);
     }
     return new WrittenFiles.Summary(null, java.util.Set.of());
+  }
+
+  /**
+   * The scorer the manifest describes, to score with while the pipeline loads; empty when predict waits for the
+   * pipeline instead: an ALS model, {@code predict.scoring: spark}, a version saved before manifests held a scorer, or
+   * one this release cannot read (logged).
+   */
+  private static Optional<Scorer> fromManifest(PredictSpec settings, Manifest manifest, String version) {
+    if (settings.scoring() != ScoringMode.COMPILED || manifest.scorer() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Scorers.fromParameters(manifest.scorer()));
+    } catch (IllegalArgumentException e) {
+      LOG.warn("model version {}: the scorer in its manifest cannot be read ({}); scoring waits for the saved pipeline",
+          version, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** The pipeline as loaded compiles to the scorer the run scored with; else nothing may be published. */
+  private static void requireSameScorer(Scorer loaded, Scorer used, String version) {
+    if (!loaded.parameters().isPresent() || !loaded.parameters().equals(used.parameters())) {
+      throw new ModelException(String.format("model version %s: the scorer its manifest describes is not the one its "
+          + "saved pipeline compiles to (%s), so nothing was published. Retrain the model, or set predict.scoring: "
+          + "spark to score with the pipeline alone", version,
+          loaded.parameters().isPresent() ? "their parameters differ" : "the pipeline scores with " + loaded.method()));
+    }
   }
 
   private void describe(JobSpec spec, String phase) {

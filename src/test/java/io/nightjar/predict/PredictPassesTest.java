@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nightjar.error.InputDataException;
+import io.nightjar.error.ModelException;
 import io.nightjar.error.JobSpecException;
 import io.nightjar.run.OutputLayout;
 import io.nightjar.run.RunReport;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.JobSpecLoader;
+import io.nightjar.store.ModelStore;
 import io.nightjar.testing.Fixtures;
 import io.nightjar.testing.SparkTestBase;
 import io.nightjar.train.Trainer;
@@ -49,6 +53,7 @@ class PredictPassesTest extends SparkTestBase {
   static Path dir;
 
   private static String modelStore;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> JOBS = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeAll
@@ -228,6 +233,85 @@ class PredictPassesTest extends SparkTestBase {
     assertTrue(e.getMessage().startsWith("10 of 20 batch rows cannot be scored"), e.getMessage());
     assertEquals(before, dataFiles(dir.resolve("toomany/out/ds=" + DAY)), "earlier scores untouched");
     assertEquals(10, spark.read().parquet(dir.resolve("toomany/out/_rejected").toString()).count());
+  }
+
+  /**
+   * A copy of the trained store under {@code name}, its CURRENT manifest changed by {@code edit} (the model is
+   * unsigned, so no signature needs redoing; the manifest's Hadoop checksum file is dropped with the old bytes).
+   */
+  private static String storeWithManifest(String name, java.util.function.Consumer<ObjectNode> edit)
+      throws IOException {
+    Path copy = dir.resolve("models").resolve(name);
+    io.nightjar.testing.TestFiles.copyTree(Path.of(modelStore), copy);
+    Path versionDir = copy.resolve(Files.readString(copy.resolve(ModelStore.CURRENT)).trim());
+    Path manifest = versionDir.resolve(ModelStore.MANIFEST);
+    ObjectNode json = (ObjectNode) JSON.readTree(manifest.toFile());
+    edit.accept(json);
+    Files.write(manifest, JSON.writeValueAsBytes(json));
+    Files.deleteIfExists(versionDir.resolve("." + ModelStore.MANIFEST + ".crc"));
+    return copy.toString();
+  }
+
+  private static List<Row> scores(String name) {
+    Dataset<Row> written = spark.read().parquet(dir.resolve(name).resolve("out").toString());
+    org.apache.spark.sql.Column[] all = java.util.Arrays.stream(written.columns())
+        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
+    return written.select(all).orderBy(all).collectAsList();
+  }
+
+  @Test
+  void aScorerInTheManifestThatThePipelineDoesNotCompileToPublishesNothing() throws IOException {
+    String store = storeWithManifest("tampered-scorer", json -> {
+      ObjectNode scorer = (ObjectNode) json.get("scorer");
+      scorer.put("intercept", scorer.get("intercept").doubleValue() + 1000);
+    });
+    writeBatch(batch(40, 13), "tampered-scorer", DAY, 2);
+    ModelException e = assertThrows(ModelException.class,
+        () -> predictAll(job("tampered-scorer", "model.store=" + store)));
+    assertTrue(e.getMessage().contains("is not the one its saved pipeline compiles to (their parameters differ), so "
+        + "nothing was published"), e.getMessage());
+    Path out = dir.resolve("tampered-scorer/out");
+    assertFalse(Files.exists(out.resolve("ds=" + DAY)), "no scores of the date were published");
+    try (var left = Files.list(out)) {
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("_") && !n.startsWith(".")).toList(), "nothing else either");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"absent", "unreadable"})
+  void withoutAReadableScorerInTheManifestPredictWaitsForThePipelineAndScoresAlike(String how) throws IOException {
+    String original = storeWithManifest("scorer-kept-" + how, json -> { });
+    String store = storeWithManifest("scorer-" + how, json -> {
+      if (how.equals("absent")) {
+        json.remove("scorer");
+      } else {
+        ((ObjectNode) json.get("scorer")).put("format", 99);
+      }
+    });
+    for (String name : List.of("scorer-kept-" + how, "scorer-" + how)) {
+      writeBatch(batch(60, 17), name, DAY, 2);
+      writeBatch(batch(50, 18), name, DAY2, 1);
+    }
+    RunReport early = predictAll(job("scorer-kept-" + how, "model.store=" + original)).report();
+    RunReport waited = predictAll(job("scorer-" + how, "model.store=" + store)).report();
+    assertEquals(110, early.rowsScored());
+    assertEquals(110, waited.rowsScored());
+    assertEquals("compiled", waited.scoring());
+    List<Row> expected = scores("scorer-kept-" + how);
+    assertEquals(110, expected.size());
+    assertEquals(expected, scores("scorer-" + how), "the same scores either way");
+  }
+
+  @Test
+  void theManifestOfAnElasticNetVersionDescribesItsCompiledScorer() throws IOException {
+    Path store = Path.of(modelStore);
+    Path manifest = store.resolve(Files.readString(store.resolve(ModelStore.CURRENT)).trim())
+        .resolve(ModelStore.MANIFEST);
+    com.fasterxml.jackson.databind.JsonNode scorer = JSON.readTree(manifest.toFile()).get("scorer");
+    assertEquals(1, scorer.get("format").asInt());
+    assertTrue(scorer.get("terms").size() > 0, scorer.toString());
+    assertTrue(scorer.get("intercept").isNumber(), scorer.toString());
   }
 
   @Test
