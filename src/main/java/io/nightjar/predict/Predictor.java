@@ -443,11 +443,11 @@ public final class Predictor {
    * one this release cannot read (logged).
    */
   private static Optional<Scorer> fromManifest(PredictSpec settings, Manifest manifest, String version) {
-    if (settings.scoring() != ScoringMode.COMPILED || manifest.scorer() == null) {
+    if (settings.scoring() != ScoringMode.COMPILED || manifest.compiledScorer().isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(Scorers.fromParameters(manifest.scorer()));
+      return Optional.of(Scorers.fromParameters(manifest.compiledScorer().get()));
     } catch (IllegalArgumentException e) {
       LOG.warn("model version {}: the scorer in its manifest cannot be read ({}); scoring waits for the saved pipeline",
           version, e.getMessage());

@@ -60,6 +60,15 @@ public record Manifest(
   }
 
   /**
+   * The compiled scorer's parameters; empty when the manifest has none (an ALS version, where the field is JSON
+   * {@code null}, or a version saved before the field existed).
+   */
+  public java.util.Optional<JsonNode> compiledScorer() {
+    return scorer == null || scorer.isNull() || scorer.isMissingNode() ? java.util.Optional.empty()
+        : java.util.Optional.of(scorer);
+  }
+
+  /**
    * The training input.
    *
    * @param path the input path as given

@@ -57,6 +57,7 @@ class ModelStoreTest {
     assertEquals(Optional.of(version), store.current());
     assertEquals(version, store.resolve(Optional.empty()));
     assertEquals("job", store.manifest(version).job());
+    assertTrue(store.manifest(version).compiledScorer().isEmpty(), "a manifest written without a scorer has none");
   }
 
   @Test
