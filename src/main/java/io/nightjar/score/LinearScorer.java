@@ -235,7 +235,7 @@ final class LinearScorer implements Scorer {
    */
   @Override
   public Optional<JsonNode> parameters() {
-    if (!indexers.isEmpty() || !Double.isFinite(intercept)) {
+    if (!indexers.isEmpty()) {
       return Optional.empty();
     }
     JsonNodeFactory nodes = JsonNodeFactory.instance;

@@ -6,6 +6,7 @@ import io.nightjar.evaluate.HoldoutEvaluation;
 import io.nightjar.evaluate.ModelEvaluation;
 import io.nightjar.gate.GateDecision;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How a model version was made, saved beside it as {@code manifest.json}. Read tolerantly: a field added by a later
@@ -63,9 +64,8 @@ public record Manifest(
    * The compiled scorer's parameters; empty when the manifest has none (an ALS version, where the field is JSON
    * {@code null}, or a version saved before the field existed).
    */
-  public java.util.Optional<JsonNode> compiledScorer() {
-    return scorer == null || scorer.isNull() || scorer.isMissingNode() ? java.util.Optional.empty()
-        : java.util.Optional.of(scorer);
+  public Optional<JsonNode> compiledScorer() {
+    return scorer == null || scorer.isNull() || scorer.isMissingNode() ? Optional.empty() : Optional.of(scorer);
   }
 
   /**
