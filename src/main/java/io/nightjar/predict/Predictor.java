@@ -185,10 +185,7 @@ public final class Predictor {
         timer.record("load model", loading.millis());
         confirm = () -> { };
       }
-      List<String> removed = out.prepare(dates);
-      if (!removed.isEmpty()) {
-        LOG.warn("removed what an earlier, unfinished run left: {}", removed);
-      }
+      OutputLayout.log(out.prepare(dates), LOG);
       RunReport report = score(spec, scorer, confirm, manifest, version, batch, dates, out, lock, runId, started,
           timer);
       lock.verifyHeld();

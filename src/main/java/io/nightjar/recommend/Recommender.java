@@ -133,10 +133,7 @@ public final class Recommender {
       }
       DataType userType = idType(manifest, "user", training, userColumn);
       DataType itemType = idType(manifest, "item", training, itemColumn);
-      List<String> removed = out.prepare(List.of(date));
-      if (!removed.isEmpty()) {
-        LOG.warn("removed what an earlier, unfinished run left: {}", removed);
-      }
+      OutputLayout.log(out.prepare(List.of(date)), LOG);
 
       describe(spec, "index users and seen items");
       int tasks = spark.sparkContext().defaultParallelism();

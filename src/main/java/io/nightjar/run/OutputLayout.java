@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
 
 /**
  * Where a predict run writes, all under the output root. Spark skips names starting with {@code _} or {@code .} when
@@ -118,17 +119,23 @@ public final class OutputLayout {
   }
 
   /**
+   * What {@link #prepare} did: the dates whose completion markers it withdrew (a rerun of a finished date, which is
+   * expected), and the leftovers of killed runs it removed (worth a warning).
+   */
+  public record Prepared(List<String> withdrawnMarkers, List<String> leftovers) {}
+
+  /**
    * Prepares the dates this run owns (the caller holds their locks): their old markers go first, so no marker ever
    * vouches for a date whose rewrite is under way; then what killed runs left behind (Spark's staging directories,
    * and Nightjar's own staging directories once a day old).
-   * Returns what was removed.
    */
-  public List<String> prepare(List<String> values) {
-    List<String> removed = new ArrayList<>();
+  public Prepared prepare(List<String> values) {
+    List<String> withdrawn = new ArrayList<>();
+    List<String> leftovers = new ArrayList<>();
     try {
       for (String value : values) {
         if (fs.delete(marker(value), false)) {
-          removed.add(marker(value).toString());
+          withdrawn.add(value);
         }
       }
       Path stagingRoot = new Path(root, STAGING);
@@ -138,7 +145,7 @@ public final class OutputLayout {
         for (FileStatus status : fs.listStatus(stagingRoot)) {
           if (now - status.getModificationTime() > STALE_STAGING_MILLIS) {
             fs.delete(status.getPath(), true);
-            removed.add(status.getPath().toString());
+            leftovers.add(status.getPath().toString());
           }
         }
       }
@@ -150,14 +157,25 @@ public final class OutputLayout {
           String name = status.getPath().getName();
           if (name.startsWith(".spark-staging-") || name.equals("_temporary")) {
             fs.delete(status.getPath(), true);
-            removed.add(status.getPath().toString());
+            leftovers.add(status.getPath().toString());
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the output under " + root, e);
     }
-    return removed;
+    return new Prepared(List.copyOf(withdrawn), List.copyOf(leftovers));
+  }
+
+  /** Logs what {@link #prepare} did: withdrawn markers as news, leftovers of killed runs as a warning. */
+  public static void log(Prepared prepared, Logger log) {
+    if (!prepared.withdrawnMarkers().isEmpty()) {
+      log.info("rerun: withdrew the completion markers of {} until this run publishes them again",
+          prepared.withdrawnMarkers());
+    }
+    if (!prepared.leftovers().isEmpty()) {
+      log.warn("removed what an earlier, unfinished run left: {}", prepared.leftovers());
+    }
   }
 
   /** Removes the output of dates that now have no rows, leaving an empty directory for the marker. */
