@@ -1,10 +1,15 @@
 package io.nightjar.bench;
 
 import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 
@@ -90,6 +95,43 @@ public final class BenchSupport {
         }
       }
     });
+  }
+
+  /** The median of {@code values} (the mean of the middle two for an even count). */
+  public static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /**
+   * Runs {@code command} (a main class and its arguments) in a fresh JVM like this one: its java, JVM options and
+   * classpath, output to {@code log}. Returns the whole process's wall seconds; fails on a non-zero exit.
+   */
+  public static double runJvm(List<String> command, Path log) throws IOException, InterruptedException {
+    List<String> full = new ArrayList<>();
+    full.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    full.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    full.add("-cp");
+    full.add(System.getProperty("java.class.path"));
+    full.addAll(command);
+    long start = System.nanoTime();
+    Process process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    int code = process.waitFor();
+    double seconds = secondsSince(start);
+    if (code != 0) {
+      throw new IllegalStateException("exit code " + code + " from " + command + "; see " + log);
+    }
+    return seconds;
+  }
+
+  /** The latest run report under a predict output {@code out}. */
+  public static Path latestReport(Path out) throws IOException {
+    try (var files = Files.list(out.resolve("_runs"))) {
+      // Run ids start with the UTC start time, so the greatest name is the latest run.
+      return files.max(Comparator.comparing(p -> p.getFileName().toString())).orElseThrow();
+    }
   }
 
   public static double secondsSince(long startNanos) {

@@ -323,10 +323,7 @@ public final class PredictBench {
   }
 
   private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return BenchSupport.median(values);
   }
 
   /** Data files per ds directory under {@code root}: "min..max over N dates". */
@@ -350,7 +347,7 @@ public final class PredictBench {
     return Collections.min(counts) + ".." + Collections.max(counts) + " over " + counts.size() + " dates";
   }
 
-  private static JobSpec trainTabular(SparkSession spark, Path bench) {
+  static JobSpec trainTabular(SparkSession spark, Path bench) {
     Path train = bench.resolve("tabular-train-50000");
     if (!Files.exists(train.resolve("_SUCCESS"))) {
       TabularBatches.training(spark, 50_000, SEED + 1).write().mode(SaveMode.Overwrite).parquet(train.toString());

@@ -8,12 +8,9 @@ import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.JobSpecLoader;
 import io.nightjar.train.Trainer;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SaveMode;
@@ -113,37 +110,16 @@ public final class StartupBench {
     return job;
   }
 
-  /** Runs a fresh JVM like this one on {@code command}; returns its wall time in seconds, failing on a non-zero exit. */
   private static double run(List<String> command, Path dir) throws IOException, InterruptedException {
-    List<String> full = new ArrayList<>();
-    full.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    full.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    full.add("-cp");
-    full.add(System.getProperty("java.class.path"));
-    full.addAll(command);
-    Path log = dir.resolve("child.log");
-    long start = System.nanoTime();
-    Process process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    int code = process.waitFor();
-    double seconds = BenchSupport.secondsSince(start);
-    if (code != 0) {
-      throw new IllegalStateException("exit code " + code + " from " + command + "; see " + log);
-    }
-    return seconds;
+    return BenchSupport.runJvm(command, dir.resolve("child.log"));
   }
 
   private static Path latestReport(Path out) throws IOException {
-    try (var files = Files.list(out.resolve("_runs"))) {
-      // Run ids start with the UTC start time, so the greatest name is the latest run.
-      return files.max(Comparator.comparing(p -> p.getFileName().toString())).orElseThrow();
-    }
+    return BenchSupport.latestReport(out);
   }
 
   private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return BenchSupport.median(values);
   }
 
   private static double medianLong(List<Long> values) {

@@ -1,0 +1,128 @@
+package io.nightjar.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nightjar.session.SparkSessions;
+import io.nightjar.spec.EnvConfig;
+import io.nightjar.spec.JobSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * ElasticNet predict on a large batch as a nightly run meets it: each run a whole, fresh process, so it pays the JVM's
+ * class loading and JIT compilation that {@link PredictBench}'s warm, in-JVM repetitions leave out. The floor is a
+ * fresh process too: a session built the way the CLI builds it (the embedded defaults), reading the same Parquet batch
+ * and writing it back unchanged, partitioned by {@code ds}. Predict is the real CLI main class on the same batch, with
+ * the bench's model. The two alternate, the order swapped every repetition, written files flushed before each run.
+ *
+ * <pre>
+ * scripts/benchmark.sh ProcessPredictBench [ROWS] [REPETITIONS]     (default 4000000 4)
+ * </pre>
+ */
+public final class ProcessPredictBench {
+  private static final long SEED = 7;
+  private static final String COPY = "floor copy ms ";
+  private static final Pattern COPY_LINE = Pattern.compile(COPY + "(\\d+)");
+
+  private ProcessPredictBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 3 && args[0].equals("--floor")) {
+      floor(args[1], args[2]);
+      return;
+    }
+    long rows = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 4_000_000L;
+    int reps = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    System.out.println(BenchSupport.machine());
+    Path bench = BenchSupport.benchDir();
+    Path dir = bench.resolve("process");
+    Files.createDirectories(dir);
+    Path batch;
+    Path job = dir.resolve("job-" + rows + ".yaml");
+    SparkSession spark = PredictBench.session();
+    try {
+      batch = TabularBatches.ensure(spark, bench.resolve("tabular-" + rows), rows, SEED);
+      JobSpec trained = PredictBench.trainTabular(spark, bench);
+      Files.writeString(job, """
+          name: %s
+          kind: elasticnet
+          input: {path: %s}
+          columns: {label: label, categorical: [region, channel]}
+          model: {store: %s}
+          predict: {input: {path: %s}, output: {path: %s}}
+          """.formatted(trained.name(), trained.input().path(), trained.modelStore(), batch,
+          dir.resolve("predict-" + rows)));
+    } finally {
+      spark.stop();
+    }
+    Path floorOut = dir.resolve("floor-" + rows);
+    Path predictOut = dir.resolve("predict-" + rows);
+    ObjectMapper json = new ObjectMapper();
+    List<Double> floor = new ArrayList<>();
+    List<Double> floorCopy = new ArrayList<>();
+    List<Double> predict = new ArrayList<>();
+    List<Double> predictRun = new ArrayList<>();
+    List<Double> scoreAndWrite = new ArrayList<>();
+    for (int rep = 0; rep < reps; rep++) {
+      for (boolean floorTurn : rep % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+        BenchSupport.flushWrites();
+        if (floorTurn) {
+          BenchSupport.deleteTree(floorOut);
+          Path log = dir.resolve("floor.log");
+          floor.add(BenchSupport.runJvm(List.of(ProcessPredictBench.class.getName(), "--floor", batch.toString(),
+              floorOut.toString()), log));
+          floorCopy.add(copyMillis(log) / 1000.0);
+        } else {
+          BenchSupport.deleteTree(predictOut);
+          predict.add(BenchSupport.runJvm(List.of("io.nightjar.cli.Main", "predict", "--job", job.toString(),
+              "--all-partitions"), dir.resolve("predict.log")));
+          JsonNode report = json.readTree(BenchSupport.latestReport(predictOut).toFile());
+          if (report.path("rowsScored").asLong() != rows) {
+            throw new IllegalStateException("predict scored " + report.path("rowsScored") + " of " + rows + " rows");
+          }
+          predictRun.add(report.path("durationMillis").asLong() / 1000.0);
+          scoreAndWrite.add(report.path("phaseMillis").path("score and write").asLong() / 1000.0);
+          System.out.printf(Locale.ROOT, "  rep %d predict phases (ms): %s%n", rep + 1, report.path("phaseMillis"));
+        }
+      }
+      System.out.printf(Locale.ROOT, "  rep %d: floor %.2f s (copy %.2f s), predict %.2f s (run %.2f s, score and "
+          + "write %.2f s)%n", rep + 1, floor.get(rep), floorCopy.get(rep), predict.get(rep), predictRun.get(rep),
+          scoreAndWrite.get(rep));
+    }
+    String label = String.format(Locale.ROOT, "elasticnet %,d", rows);
+    System.out.println(BenchSupport.ratio(label + " predict vs floor, whole process (median s)",
+        BenchSupport.median(predict), BenchSupport.median(floor), "s"));
+    System.out.println(BenchSupport.ratio(label + " predict run vs floor copy, in-process (median s)",
+        BenchSupport.median(predictRun), BenchSupport.median(floorCopy), "s"));
+    System.out.println(BenchSupport.ratio(label + " score and write vs floor copy (median s)",
+        BenchSupport.median(scoreAndWrite), BenchSupport.median(floorCopy), "s"));
+  }
+
+  /** The floor as a process of its own: the CLI's session, the batch read and written back unchanged. */
+  private static void floor(String batch, String out) {
+    SparkSession spark = SparkSessions.start(EnvConfig.embeddedDefault(), "floor");
+    try {
+      long start = System.nanoTime();
+      spark.read().parquet(batch).write().mode(SaveMode.Overwrite).partitionBy("ds").parquet(out);
+      System.out.println(COPY + (System.nanoTime() - start) / 1_000_000);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static long copyMillis(Path log) throws IOException {
+    Matcher m = COPY_LINE.matcher(Files.readString(log));
+    if (!m.find()) {
+      throw new IllegalStateException("no '" + COPY + "' line in " + log);
+    }
+    return Long.parseLong(m.group(1));
+  }
+}
