@@ -84,6 +84,11 @@ class NightlyFlowIT {
       assertTrue(Files.exists(work.resolve("models/" + job + "/" + current + "/report.html")), job);
       assertTrue(Files.exists(work.resolve("models/" + job + "/" + current + "/metrics.json")), job);
     }
+    // The launcher's class-data archive: written as the first run exits, checked and put in place by a later one.
+    try (Stream<Path> archives = Files.list(work.resolve("target/cds"))) {
+      assertTrue(archives.anyMatch(p -> p.getFileName().toString().endsWith(".jsa")),
+          "the nightly's later runs start from a class-data archive in target/cds");
+    }
   }
 
   @Test
