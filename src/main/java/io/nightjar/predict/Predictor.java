@@ -133,8 +133,8 @@ public final class Predictor {
     InterpretedMode interpreted = InterpretedMode.of(spark);
     interpreted.set(interpretedBatchBytes >= 0 && spec.kind() == ModelKind.ELASTICNET);
     describe(spec, "load model " + version);
-    ModelLoading loading = new ModelLoading(() -> Scorers.forModel(load(store.pipelineDir(version)),
-        settings.scoring()));
+    ModelLoading loading = new ModelLoading(spark.sparkContext(),
+        () -> Scorers.forModel(load(store.pipelineDir(version)), settings.scoring()));
     Optional<Scorer> early = fromManifest(settings, manifest, version);
     try {
       return predict(spec, runDate, settings, version, manifest, loading, early, interpreted, started, runId, timer);
