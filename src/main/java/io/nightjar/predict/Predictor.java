@@ -185,7 +185,7 @@ public final class Predictor {
         timer.record("load model", loading.millis());
         confirm = () -> { };
       }
-      OutputLayout.log(out.prepare(dates), LOG);
+      out.prepare(dates).logTo(LOG);
       RunReport report = score(spec, scorer, confirm, manifest, version, batch, dates, out, lock, runId, started,
           timer);
       lock.verifyHeld();

@@ -133,7 +133,7 @@ public final class Recommender {
       }
       DataType userType = idType(manifest, "user", training, userColumn);
       DataType itemType = idType(manifest, "item", training, itemColumn);
-      OutputLayout.log(out.prepare(List.of(date)), LOG);
+      out.prepare(List.of(date)).logTo(LOG);
 
       describe(spec, "index users and seen items");
       int tasks = spark.sparkContext().defaultParallelism();

@@ -122,7 +122,18 @@ public final class OutputLayout {
    * What {@link #prepare} did: the dates whose completion markers it withdrew (a rerun of a finished date, which is
    * expected), and the leftovers of killed runs it removed (worth a warning).
    */
-  public record Prepared(List<String> withdrawnMarkers, List<String> leftovers) {}
+  public record Prepared(List<String> withdrawnMarkers, List<String> leftovers) {
+    /** Logs it to {@code log}: withdrawn markers as news, leftovers of killed runs as a warning. */
+    public void logTo(Logger log) {
+      if (!withdrawnMarkers.isEmpty()) {
+        log.info("rerun: withdrew the completion markers of {} until this run publishes them again",
+            withdrawnMarkers);
+      }
+      if (!leftovers.isEmpty()) {
+        log.warn("removed what an earlier, unfinished run left: {}", leftovers);
+      }
+    }
+  }
 
   /**
    * Prepares the dates this run owns (the caller holds their locks): their old markers go first, so no marker ever
@@ -165,17 +176,6 @@ public final class OutputLayout {
       throw new UncheckedIOException("cannot prepare the output under " + root, e);
     }
     return new Prepared(List.copyOf(withdrawn), List.copyOf(leftovers));
-  }
-
-  /** Logs what {@link #prepare} did: withdrawn markers as news, leftovers of killed runs as a warning. */
-  public static void log(Prepared prepared, Logger log) {
-    if (!prepared.withdrawnMarkers().isEmpty()) {
-      log.info("rerun: withdrew the completion markers of {} until this run publishes them again",
-          prepared.withdrawnMarkers());
-    }
-    if (!prepared.leftovers().isEmpty()) {
-      log.warn("removed what an earlier, unfinished run left: {}", prepared.leftovers());
-    }
   }
 
   /** Removes the output of dates that now have no rows, leaving an empty directory for the marker. */
