@@ -1,5 +1,6 @@
 package io.nightjar.bench;
 
+import static io.nightjar.bench.BenchSupport.median;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.lit;
@@ -320,10 +321,6 @@ public final class PredictBench {
     long start = System.nanoTime();
     work.get();
     return BenchSupport.secondsSince(start);
-  }
-
-  private static double median(List<Double> values) {
-    return BenchSupport.median(values);
   }
 
   /** Data files per ds directory under {@code root}: "min..max over N dates". */

@@ -1,5 +1,7 @@
 package io.nightjar.bench;
 
+import static io.nightjar.bench.BenchSupport.median;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nightjar.session.SparkSessions;
@@ -46,10 +48,10 @@ public final class StartupBench {
     List<Long> inRun = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
     for (int rep = 0; rep < reps; rep++) {
-      trivial.add(run(List.of(StartupBench.class.getName(), "--trivial"), dir));
-      predict.add(run(List.of("io.nightjar.cli.Main", "predict", "--job", job.toString(), "--run-date",
-          TabularBatches.FIRST_DATE.toString()), dir));
-      JsonNode report = json.readTree(latestReport(out).toFile());
+      trivial.add(BenchSupport.runJvm(List.of(StartupBench.class.getName(), "--trivial"), dir.resolve("child.log")));
+      predict.add(BenchSupport.runJvm(List.of("io.nightjar.cli.Main", "predict", "--job", job.toString(),
+          "--run-date", TabularBatches.FIRST_DATE.toString()), dir.resolve("child.log")));
+      JsonNode report = json.readTree(BenchSupport.latestReport(out).toFile());
       verify.add(report.path("phaseMillis").path("verify model").asLong());
       load.add(report.path("phaseMillis").path("load model").asLong());
       inRun.add(report.path("durationMillis").asLong());
@@ -108,18 +110,6 @@ public final class StartupBench {
       spark.stop();
     }
     return job;
-  }
-
-  private static double run(List<String> command, Path dir) throws IOException, InterruptedException {
-    return BenchSupport.runJvm(command, dir.resolve("child.log"));
-  }
-
-  private static Path latestReport(Path out) throws IOException {
-    return BenchSupport.latestReport(out);
-  }
-
-  private static double median(List<Double> values) {
-    return BenchSupport.median(values);
   }
 
   private static double medianLong(List<Long> values) {
