@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator$;
+import org.apache.spark.sql.catalyst.plans.logical.Join;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
@@ -43,6 +45,11 @@ final class GeneratedCode {
       return OptionalInt.empty(); // no whole-stage code: nothing to plan and measure
     }
     try {
+      if (hasJoin(dataset.queryExecution().analyzed())) {
+        // A join is planned with an exchange (a broadcast or a shuffle): known before the plan is optimized, which
+        // for a join with lookup tables costs hundreds of milliseconds.
+        return OptionalInt.empty();
+      }
       List<SparkPlan> nodes = new ArrayList<>();
       Deque<SparkPlan> pending = new ArrayDeque<>();
       pending.push(dataset.queryExecution().executedPlan());
@@ -68,6 +75,19 @@ final class GeneratedCode {
       LOG.debug("the generated code could not be measured before the run", e);
       return OptionalInt.empty();
     }
+  }
+
+  private static boolean hasJoin(LogicalPlan plan) {
+    Deque<LogicalPlan> pending = new ArrayDeque<>();
+    pending.push(plan);
+    while (!pending.isEmpty()) {
+      LogicalPlan node = pending.pop();
+      if (node instanceof Join) {
+        return true;
+      }
+      CollectionConverters.asJava(node.children()).forEach(pending::push);
+    }
+    return false;
   }
 
   /** True unless the largest generated method of {@code dataset} is known to be small enough for the JIT. */

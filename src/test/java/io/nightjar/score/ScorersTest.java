@@ -292,7 +292,10 @@ class ScorersTest extends SparkTestBase {
 
   /** Within {@code tolerance}: 0 for bit for bit (ranks up to {@code Scorers.CHUNK}). */
   private static void assertAlsEqual(PipelineModel model, Dataset<Row> pairs, double tolerance) {
-    Scorer compiled = Scorers.forModel(model, ScoringMode.COMPILED);
+    assertAlsEqual(Scorers.forModel(model, ScoringMode.COMPILED), model, pairs, tolerance);
+  }
+
+  private static void assertAlsEqual(Scorer compiled, PipelineModel model, Dataset<Row> pairs, double tolerance) {
     assertEquals("compiled", compiled.method());
     Dataset<Row> fast = compiled.score(pairs);
     Dataset<Row> slow = Scorers.forModel(model, ScoringMode.SPARK).score(pairs);
@@ -324,6 +327,17 @@ class ScorersTest extends SparkTestBase {
   void compiledAlsWithWholeNumberIdsEqualsThePipelineTransform() {
     PipelineModel model = PipelineFactory.build(spec(ALS), null).fit(numbered(ratings));
     assertAlsEqual(model, numbered(pairs), 0.0);
+  }
+
+  @Test
+  void lookupTablesTooLargeToCollectAreJoinedAsPlansAndScoreTheSame() {
+    // Sides above the collect limit stay Spark plans (the joins of levels, biases and factors): forced here with a
+    // limit of 0, for string ids and for whole-number ones.
+    PipelineModel model = PipelineFactory.build(spec(ALS), null).fit(ratings);
+    assertAlsEqual(FactorScorer.compile(model, 0).scorer().orElseThrow(), model, pairs, 0.0);
+    PipelineModel numberedModel = PipelineFactory.build(spec(ALS), null).fit(numbered(ratings));
+    assertAlsEqual(FactorScorer.compile(numberedModel, 0).scorer().orElseThrow(), numberedModel, numbered(pairs),
+        0.0);
   }
 
   @Test
