@@ -361,7 +361,7 @@ public final class PredictBench {
     return trainOnce(spark, spec);
   }
 
-  private static JobSpec trainAls(SparkSession spark, Path bench, long rows) {
+  static JobSpec trainAls(SparkSession spark, Path bench, long rows) {
     Path ratings = bench.resolve("ratings-" + rows);
     Dataset<Row> all = SkewedRatings.ensure(spark, ratings, rows, SEED);
     Path sample = bench.resolve("ratings-" + rows + "-train-sample");
@@ -390,7 +390,7 @@ public final class PredictBench {
   }
 
   /** The (user, item) pairs of the ratings, without the rating, spread over 4 ds partitions. */
-  private static Path alsPairs(SparkSession spark, Path bench, long rows) {
+  static Path alsPairs(SparkSession spark, Path bench, long rows) {
     Path pairs = bench.resolve("pairs-" + rows);
     if (!Files.exists(pairs.resolve("_SUCCESS"))) {
       spark.read().parquet(bench.resolve("ratings-" + rows).toString())

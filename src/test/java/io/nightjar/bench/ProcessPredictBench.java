@@ -24,8 +24,11 @@ import org.apache.spark.sql.SparkSession;
  * the bench's model. The two alternate, the order swapped every repetition, written files flushed before each run.
  *
  * <pre>
- * scripts/benchmark.sh ProcessPredictBench [ROWS] [REPETITIONS]     (default 4000000 4)
+ * scripts/benchmark.sh ProcessPredictBench [ROWS] [REPETITIONS] [--als]     (default 4000000 4)
  * </pre>
+ *
+ * <p>With {@code --als}, ALS pair scoring instead: {@link PredictBench}'s ALS model and (user, item) pairs of ROWS
+ * rows, against the floor copy of those pairs.
  */
 public final class ProcessPredictBench {
   private static final long SEED = 7;
@@ -39,32 +42,44 @@ public final class ProcessPredictBench {
       floor(args[1], args[2]);
       return;
     }
-    long rows = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 4_000_000L;
-    int reps = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    List<String> positional = new ArrayList<>(List.of(args));
+    boolean als = positional.remove("--als");
+    long rows = positional.size() > 0 ? Long.parseLong(positional.get(0).replace("_", "")) : 4_000_000L;
+    int reps = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 4;
+    String kind = als ? "als-pairs" : "elasticnet";
     System.out.println(BenchSupport.machine());
     Path bench = BenchSupport.benchDir();
     Path dir = bench.resolve("process");
     Files.createDirectories(dir);
     Path batch;
-    Path job = dir.resolve("job-" + rows + ".yaml");
+    Path job = dir.resolve("job-" + kind + "-" + rows + ".yaml");
+    Path floorOut = dir.resolve("floor-" + kind + "-" + rows);
+    Path predictOut = dir.resolve("predict-" + kind + "-" + rows);
     SparkSession spark = PredictBench.session();
     try {
-      batch = TabularBatches.ensure(spark, bench.resolve("tabular-" + rows), rows, SEED);
-      JobSpec trained = PredictBench.trainTabular(spark, bench);
+      JobSpec trained;
+      String columns;
+      if (als) {
+        trained = PredictBench.trainAls(spark, bench, rows);
+        batch = PredictBench.alsPairs(spark, bench, rows);
+        columns = "{user: user_id, item: item_id, rating: rating}";
+      } else {
+        batch = TabularBatches.ensure(spark, bench.resolve("tabular-" + rows), rows, SEED);
+        trained = PredictBench.trainTabular(spark, bench);
+        columns = "{label: label, categorical: [region, channel]}";
+      }
       Files.writeString(job, """
           name: %s
-          kind: elasticnet
+          kind: %s
           input: {path: %s}
-          columns: {label: label, categorical: [region, channel]}
+          columns: %s
           model: {store: %s}
           predict: {input: {path: %s}, output: {path: %s}}
-          """.formatted(trained.name(), trained.input().path(), trained.modelStore(), batch,
-          dir.resolve("predict-" + rows)));
+          """.formatted(trained.name(), trained.kind().specName(), trained.input().path(), columns,
+          trained.modelStore(), batch, predictOut));
     } finally {
       spark.stop();
     }
-    Path floorOut = dir.resolve("floor-" + rows);
-    Path predictOut = dir.resolve("predict-" + rows);
     ObjectMapper json = new ObjectMapper();
     List<Double> floor = new ArrayList<>();
     List<Double> floorCopy = new ArrayList<>();
@@ -97,7 +112,7 @@ public final class ProcessPredictBench {
           + "write %.2f s)%n", rep + 1, floor.get(rep), floorCopy.get(rep), predict.get(rep), predictRun.get(rep),
           scoreAndWrite.get(rep));
     }
-    String label = String.format(Locale.ROOT, "elasticnet %,d", rows);
+    String label = String.format(Locale.ROOT, "%s %,d", als ? "als pairs" : "elasticnet", rows);
     System.out.println(BenchSupport.ratio(label + " predict vs floor, whole process (median s)",
         BenchSupport.median(predict), BenchSupport.median(floor), "s"));
     System.out.println(BenchSupport.ratio(label + " predict run vs floor copy, in-process (median s)",
