@@ -135,7 +135,7 @@ public final class Predictor {
     describe(spec, "load model " + version);
     ModelLoading loading = new ModelLoading(spark.sparkContext(),
         () -> Scorers.forModel(load(store.pipelineDir(version)), settings.scoring()));
-    Optional<Scorer> early = fromManifest(settings, manifest, store, version);
+    Optional<Scorer> early = fromManifest(settings, manifest, version);
     try {
       return predict(spec, runDate, settings, version, manifest, loading, early, interpreted, started, runId, timer);
     } finally {
@@ -439,15 +439,12 @@ public final class Predictor {
    * pipeline instead: an ALS model, {@code predict.scoring: spark}, a version saved before manifests held a scorer, or
    * one this release cannot read (logged).
    */
-  private static Optional<Scorer> fromManifest(PredictSpec settings, Manifest manifest, ModelStore store,
-      String version) {
+  private static Optional<Scorer> fromManifest(PredictSpec settings, Manifest manifest, String version) {
     if (settings.scoring() != ScoringMode.COMPILED || manifest.compiledScorer().isEmpty()) {
       return Optional.empty();
     }
     try {
-      // Its files were checked against the manifest's digests with the pipeline's.
-      Optional<byte[]> data = manifest.scorerFiles() == null ? Optional.empty() : store.scorerData(version);
-      return Optional.of(Scorers.fromParameters(manifest.compiledScorer().get(), data));
+      return Optional.of(Scorers.fromParameters(manifest.compiledScorer().get()));
     } catch (IllegalArgumentException e) {
       LOG.warn("model version {}: the scorer in its manifest cannot be read ({}); scoring waits for the saved pipeline",
           version, e.getMessage());

@@ -7,9 +7,6 @@ import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nightjar.error.ModelException;
 import io.nightjar.pipeline.Columns;
 import io.nightjar.pipeline.stage.BiasModel;
@@ -18,7 +15,6 @@ import io.nightjar.spec.ScoringMode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,9 +43,6 @@ import org.apache.spark.sql.types.StructType;
  * terms above, within float rounding of it), and counted as 0 where either side has no factors. The indexer's hash
  * lookup, the index joins of the bias stage, ALS's unhinted factor joins and its dot-product UDF are all gone; the
  * scores and the cold-start case equal the pipeline's own transform.
- *
- * <p>When both sides were assembled on the driver, the tables can be saved beside the pipeline ({@link #data()},
- * described by {@link #parameters()}) and the scorer rebuilt from them without loading it ({@link #fromParameters}).
  */
 final class FactorScorer implements Scorer {
   /** Above this estimated size a lookup table is left for Spark to join as it sees fit rather than broadcast. */
@@ -59,30 +52,18 @@ final class FactorScorer implements Scorer {
 
   /** Lookup tables of at most this many ids are built once, when the model is compiled, and kept on the driver. */
   static final int MAX_COLLECTED_IDS = 250_000;
-  /** What {@link #parameters()} names the scorer: its lookup tables are in the bytes of {@link #data()}. */
-  static final String KIND = "als-factor-tables";
-  private static final String USERS = "__nj_su_";
-  private static final String ITEMS = "__nj_si_";
 
-  private final double mean;
+  private final BiasModel biases;
   private final int rank;
   private final boolean coldStart;
   private final Side users;
   private final Side items;
-  /** The tables as {@link FactorTables} bytes, made when first asked for; null until then. */
-  private byte[] tables;
 
-  private FactorScorer(double mean, int rank, boolean coldStart, Side users, Side items) {
-    this.mean = mean;
-    this.rank = rank;
-    this.coldStart = coldStart;
-    this.users = users;
-    this.items = items;
-  }
-
-  private static FactorScorer of(StringIndexerModel indexer, BiasModel biases, ALSModel als, boolean coldStart,
+  private FactorScorer(StringIndexerModel indexer, BiasModel biases, ALSModel als, boolean coldStart,
       int maxCollectedIds) {
-    int rank = als.rank();
+    this.biases = biases;
+    this.rank = als.rank();
+    this.coldStart = coldStart;
     SparkSession spark = biases.userBiases().sparkSession();
     String[] userLevels = indexer.labelsArray()[0];
     String[] itemLevels = indexer.labelsArray()[1];
@@ -102,13 +83,12 @@ final class FactorScorer implements Scorer {
     Iterator<List<Row>> collected = collectConcurrently(toCollect).iterator();
     String userColumn = indexer.getInputCols()[0];
     String itemColumn = indexer.getInputCols()[1];
-    Side users = smallUsers
-        ? Side.assembled(USERS, userColumn, assemble(userLevels, collected.next(), collected.next(), rank), rank)
-        : Side.planned(spark, USERS, userColumn, userLevels, userBiases, userFactors, rank);
-    Side items = smallItems
-        ? Side.assembled(ITEMS, itemColumn, assemble(itemLevels, collected.next(), collected.next(), rank), rank)
-        : Side.planned(spark, ITEMS, itemColumn, itemLevels, itemBiases, itemFactors, rank);
-    return new FactorScorer(biases.getGlobalMean(), rank, coldStart, users, items);
+    users = smallUsers
+        ? Side.assembled("__nj_su_", userColumn, userLevels, collected.next(), collected.next(), rank)
+        : Side.planned(spark, "__nj_su_", userColumn, userLevels, userBiases, userFactors, rank);
+    items = smallItems
+        ? Side.assembled("__nj_si_", itemColumn, itemLevels, collected.next(), collected.next(), rank)
+        : Side.planned(spark, "__nj_si_", itemColumn, itemLevels, itemBiases, itemFactors, rank);
   }
 
   /**
@@ -183,7 +163,7 @@ final class FactorScorer implements Scorer {
       return Compilation.refused("rank " + als.rank() + " is above " + MAX_RANK);
     }
     boolean coldStart = !biases.getOrDefault(biases.coldStartCol()).isEmpty();
-    return Compilation.of(of(indexer, biases, als, coldStart, maxCollectedIds));
+    return Compilation.of(new FactorScorer(indexer, biases, als, coldStart, maxCollectedIds));
   }
 
   @Override
@@ -202,7 +182,7 @@ final class FactorScorer implements Scorer {
     // As the combiner reads ALS's answer: a missing dot product (no factors on a side) or NaN counts as 0.
     Column residual = dot.cast("double");
     Column known = when(residual.isNull().or(isnan(residual)), lit(0.0)).otherwise(residual);
-    Column baseline = lit(mean)
+    Column baseline = lit(biases.getGlobalMean())
         .plus(coalesce(users.bias(), lit(0.0)))
         .plus(coalesce(items.bias(), lit(0.0)));
     List<Column> output = Scorers.batchColumns(batch);
@@ -217,71 +197,6 @@ final class FactorScorer implements Scorer {
   @Override
   public String method() {
     return ScoringMode.COMPILED.specName();
-  }
-
-  /**
-   * The scorer as JSON: {@link #KIND}, the tables' format, rank and sizes, and the SHA-256 of the tables' bytes
-   * ({@link #data()}), which hold the rest. Empty when a side is too large to be kept on the driver.
-   */
-  @Override
-  public Optional<JsonNode> parameters() {
-    Optional<byte[]> bytes = data();
-    if (bytes.isEmpty()) {
-      return Optional.empty();
-    }
-    ObjectNode json = JsonNodeFactory.instance.objectNode()
-        .put("kind", KIND)
-        .put("format", FactorTables.FORMAT)
-        .put("rank", rank)
-        .put("users", users.ids())
-        .put("items", items.ids())
-        .put("bytes", bytes.get().length)
-        .put("sha256", FactorTables.sha256(bytes.get()));
-    return Optional.of(json);
-  }
-
-  /** Both sides' lookup tables, as {@link FactorTables} bytes; empty when a side is a Spark plan. */
-  @Override
-  public synchronized Optional<byte[]> data() {
-    if (users.collected() == null || items.collected() == null) {
-      return Optional.empty();
-    }
-    if (tables == null) {
-      tables = FactorTables.encode(mean, rank, coldStart,
-          new FactorTables.Table(users.idColumn(), users.collected()),
-          new FactorTables.Table(items.idColumn(), items.collected()));
-    }
-    return Optional.of(tables.clone());
-  }
-
-  /**
-   * The scorer {@link #parameters()} describes, from its tables' bytes, without the pipeline.
-   *
-   * @throws IllegalArgumentException naming what is missing, malformed or does not match
-   */
-  static FactorScorer fromParameters(JsonNode json, byte[] data) {
-    if (!KIND.equals(json.path("kind").asText())) {
-      throw new IllegalArgumentException("not the parameters of ALS lookup tables");
-    }
-    if (json.path("format").asInt(-1) != FactorTables.FORMAT) {
-      throw new IllegalArgumentException("tables of format " + json.path("format") + ", this release reads "
-          + FactorTables.FORMAT);
-    }
-    if (!FactorTables.sha256(data).equals(json.path("sha256").asText())) {
-      throw new IllegalArgumentException("the saved tables (" + data.length + " bytes) are not the ones the "
-          + "manifest describes (" + json.path("bytes") + " bytes, SHA-256 " + json.path("sha256").asText() + ")");
-    }
-    FactorTables.Decoded decoded = FactorTables.decode(data);
-    if (decoded.rank() != json.path("rank").asInt(-1)
-        || decoded.users().rows().size() != json.path("users").asLong(-1)
-        || decoded.items().rows().size() != json.path("items").asLong(-1)) {
-      throw new IllegalArgumentException("the tables' rank and sizes are not the manifest's");
-    }
-    FactorScorer scorer = new FactorScorer(decoded.mean(), decoded.rank(), decoded.coldStart(),
-        Side.assembled(USERS, decoded.users().idColumn(), decoded.users().rows(), decoded.rank()),
-        Side.assembled(ITEMS, decoded.items().idColumn(), decoded.items().rows(), decoded.rank()));
-    scorer.tables = data.clone();
-    return scorer;
   }
 
   /**
@@ -372,8 +287,9 @@ final class FactorScorer implements Scorer {
    */
   private record Side(String prefix, String idColumn, long ids, int rank, Dataset<Row> table, List<Row> collected,
       StructType schema) {
-    /** A side whose table was assembled on the driver ({@link #assemble}) or read back from saved tables. */
-    static Side assembled(String prefix, String idColumn, List<Row> rows, int rank) {
+    /** A side whose bias and factor rows were collected: its table is assembled on the driver. */
+    static Side assembled(String prefix, String idColumn, String[] labels, List<Row> biasRows, List<Row> factorRows,
+        int rank) {
       StructType schema = new StructType()
           .add(prefix + "key", DataTypes.StringType, false)
           .add(prefix + "bias", DataTypes.DoubleType, true)
@@ -381,7 +297,8 @@ final class FactorScorer implements Scorer {
       for (int k = 0; k < rank; k++) {
         schema = schema.add(prefix + "f" + k, DataTypes.FloatType, true);
       }
-      return new Side(prefix, idColumn, rows.size(), rank, null, rows, schema);
+      return new Side(prefix, idColumn, labels.length, rank, null, assemble(labels, biasRows, factorRows, rank),
+          schema);
     }
 
     /** A side too large to collect: its table is the joins of the levels, the biases and the factors, as a plan. */

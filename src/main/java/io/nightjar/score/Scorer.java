@@ -26,12 +26,4 @@ public interface Scorer {
   default Optional<JsonNode> parameters() {
     return Optional.empty();
   }
-
-  /**
-   * The bytes the parameters refer to and a manifest cannot hold (an ALS model's lookup tables), saved beside it;
-   * empty when the parameters are the whole scorer, or it has none.
-   */
-  default Optional<byte[]> data() {
-    return Optional.empty();
-  }
 }

@@ -45,25 +45,11 @@ public final class Scorers {
   }
 
   /**
-   * The compiled scorer of an ALS pipeline when it can be saved beside it: its parameters and the bytes of its
-   * lookup tables ({@link Scorer#data()}). Empty when the pipeline does not compile, or a side has too many ids to be
-   * kept on the driver. The tables are collected from the pipeline's stages: a few small Spark jobs.
-   */
-  public static Optional<Scorer> savableAlsScorer(PipelineModel model) {
-    return FactorScorer.compile(model).scorer().filter(scorer -> scorer.data().isPresent());
-  }
-
-  /**
-   * The scorer {@link Scorer#parameters()} described, without the pipeline it was compiled from; {@code data} is
-   * what {@link Scorer#data()} gave with them, empty when it gave nothing.
+   * The scorer {@link Scorer#parameters()} described, without the pipeline it was compiled from.
    *
    * @throws IllegalArgumentException naming what is missing or malformed
    */
-  public static Scorer fromParameters(JsonNode parameters, Optional<byte[]> data) {
-    if (parameters != null && FactorScorer.KIND.equals(parameters.path("kind").asText())) {
-      return FactorScorer.fromParameters(parameters,
-          data.orElseThrow(() -> new IllegalArgumentException("the file of its lookup tables is missing")));
-    }
+  public static Scorer fromParameters(JsonNode parameters) {
     return LinearScorer.fromParameters(parameters);
   }
 

@@ -31,10 +31,7 @@ import java.util.Optional;
  * @param gate the quality gate's decision (format 2 on)
  * @param scorer the compiled scorer's parameters ({@link io.nightjar.score.Scorer#parameters()}) when the pipeline
  *     compiles to one: predict scores with them while the pipeline loads, and publishes only when the loaded
- *     pipeline compiles to the same (null when it does not compile to one that can be saved, and in versions written
- *     before it). An ALS scorer's parameters name its lookup tables, which are saved under {@code scorer/}
- * @param scorerFiles SHA-256 of every file under {@code scorer/} (an ALS scorer's lookup tables), by path relative to
- *     it; null when the version has none
+ *     pipeline compiles to the same (null for ALS, and in versions written before it)
  */
 public record Manifest(
     int formatVersion,
@@ -53,30 +50,19 @@ public record Manifest(
     ModelEvaluation evaluation,
     JsonNode tuning,
     GateDecision gate,
-    JsonNode scorer,
-    Map<String, String> scorerFiles) {
+    JsonNode scorer) {
 
   public static final int FORMAT_VERSION = 2;
 
-  /**
-   * The same manifest with the digests of the pipeline's files and of the scorer's ({@code scorerDigests} empty
-   * when there are none) added.
-   */
-  public Manifest withFiles(Map<String, String> digests, Map<String, String> scorerDigests) {
+  /** The same manifest with the pipeline's file digests added. */
+  public Manifest withFiles(Map<String, String> digests) {
     return new Manifest(formatVersion, job, kind, version, createdAt, software, seed, params, settings, input, metrics,
-        contract, Map.copyOf(digests), evaluation, tuning, gate, scorer,
-        scorerDigests.isEmpty() ? null : Map.copyOf(scorerDigests));
-  }
-
-  /** The same manifest with the compiled scorer's parameters set. */
-  public Manifest withScorer(JsonNode parameters) {
-    return new Manifest(formatVersion, job, kind, version, createdAt, software, seed, params, settings, input, metrics,
-        contract, files, evaluation, tuning, gate, parameters, scorerFiles);
+        contract, Map.copyOf(digests), evaluation, tuning, gate, scorer);
   }
 
   /**
-   * The compiled scorer's parameters; empty when the manifest has none (the field is JSON {@code null}: a pipeline
-   * that does not compile to a scorer that can be saved, or a version saved before the field existed).
+   * The compiled scorer's parameters; empty when the manifest has none (an ALS version, where the field is JSON
+   * {@code null}, or a version saved before the field existed).
    */
   public Optional<JsonNode> compiledScorer() {
     return scorer == null || scorer.isNull() || scorer.isMissingNode() ? Optional.empty() : Optional.of(scorer);

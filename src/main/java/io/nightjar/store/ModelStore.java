@@ -17,7 +17,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
@@ -41,10 +40,6 @@ public final class ModelStore {
   public static final String CURRENT = "CURRENT";
   public static final String MANIFEST = "manifest.json";
   public static final String PIPELINE = "pipeline";
-  /** Where a version keeps its compiled scorer's data (an ALS model's lookup tables), beside the pipeline. */
-  public static final String SCORER = "scorer";
-  /** The file of the scorer's data, under {@link #SCORER}. */
-  static final String SCORER_DATA = "tables.bin";
   static final String STAGING = "_staging";
 
   private static final DateTimeFormatter VERSION_TIME =
@@ -97,14 +92,7 @@ public final class ModelStore {
    * a signing key is given.
    */
   public Manifest writeManifest(Path versionDir, Manifest manifest, Optional<ManifestSignature> signer) {
-    Path scorer = new Path(versionDir, SCORER);
-    Map<String, String> scorerDigests;
-    try {
-      scorerDigests = fs.exists(scorer) ? ModelDigests.of(fs, scorer) : Map.of();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + scorer, e);
-    }
-    Manifest complete = manifest.withFiles(ModelDigests.of(fs, new Path(versionDir, PIPELINE)), scorerDigests);
+    Manifest complete = manifest.withFiles(ModelDigests.of(fs, new Path(versionDir, PIPELINE)));
     try {
       byte[] bytes = JSON.writeValueAsBytes(complete);
       try (OutputStream out = fs.create(new Path(versionDir, MANIFEST), false)) {
@@ -119,39 +107,6 @@ public final class ModelStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the manifest into " + versionDir, e);
     }
-  }
-
-  /** Writes the compiled scorer's data into a staged version, before its manifest. */
-  public void writeScorerData(Path versionDir, byte[] data) {
-    Path file = new Path(new Path(versionDir, SCORER), SCORER_DATA);
-    try (OutputStream out = fs.create(file, false)) {
-      out.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the scorer's tables into " + versionDir, e);
-    }
-  }
-
-  /**
-   * The compiled scorer's data a version holds; empty when it has none. Read whole, as it is: check it against the
-   * manifest ({@link ModelVerifier}) before using it.
-   */
-  public Optional<byte[]> scorerData(String version) {
-    Path file = new Path(new Path(versionDir(version), SCORER), SCORER_DATA);
-    try {
-      if (!fs.exists(file)) {
-        return Optional.empty();
-      }
-      try (InputStream in = fs.open(file)) {
-        return Optional.of(in.readAllBytes());
-      }
-    } catch (IOException e) {
-      throw new ModelException("cannot read the scorer's tables " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Where a version keeps its compiled scorer's data. */
-  public Path scorerDir(String version) {
-    return new Path(versionDir(version), SCORER);
   }
 
   FileSystem fileSystem() {

@@ -2,7 +2,6 @@ package io.nightjar.store;
 
 import io.nightjar.error.ModelException;
 import io.nightjar.spec.ModelSpec;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,39 +50,25 @@ public final class ModelVerifier {
       throw new ModelException(String.format("the manifest of model version %s records no file digests, so %s cannot "
           + "be verified; retrain to make a verifiable version", version, pipeline));
     }
-    List<String> problems = differences(manifest.files(), ModelDigests.of(store.fileSystem(), pipeline), "");
-    Path scorer = store.scorerDir(version);
-    Map<String, String> scorerFiles = manifest.scorerFiles() == null ? Map.of() : manifest.scorerFiles();
-    Map<String, String> actualScorer;
-    try {
-      actualScorer = store.fileSystem().exists(scorer) ? ModelDigests.of(store.fileSystem(), scorer) : Map.of();
-    } catch (IOException e) {
-      throw new ModelException("cannot read " + scorer + ": " + e.getMessage(), e);
+    Map<String, String> actual = ModelDigests.of(store.fileSystem(), pipeline);
+    List<String> problems = new ArrayList<>();
+    for (String file : new TreeSet<>(manifest.files().keySet())) {
+      if (!actual.containsKey(file)) {
+        problems.add("missing " + file);
+      } else if (!actual.get(file).equals(manifest.files().get(file))) {
+        problems.add("changed " + file);
+      }
     }
-    problems.addAll(differences(scorerFiles, actualScorer, "../" + ModelStore.SCORER + "/"));
+    for (String file : new TreeSet<>(actual.keySet())) {
+      if (!manifest.files().containsKey(file)) {
+        problems.add("extra " + file);
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ModelException(String.format("model version %s at %s does not match its manifest: %s; do not use it: "
           + "restore it from a backup or score with another version (--model-version)", version, pipeline,
           String.join(", ", problems)));
     }
-  }
-
-  /** Files missing, changed or extra in {@code actual} against {@code expected}, each named with {@code prefix}. */
-  private static List<String> differences(Map<String, String> expected, Map<String, String> actual, String prefix) {
-    List<String> problems = new ArrayList<>();
-    for (String file : new TreeSet<>(expected.keySet())) {
-      if (!actual.containsKey(file)) {
-        problems.add("missing " + prefix + file);
-      } else if (!actual.get(file).equals(expected.get(file))) {
-        problems.add("changed " + prefix + file);
-      }
-    }
-    for (String file : new TreeSet<>(actual.keySet())) {
-      if (!expected.containsKey(file)) {
-        problems.add("extra " + prefix + file);
-      }
-    }
-    return problems;
   }
 
   private static void verifySparkVersion(String version, Manifest manifest, ModelSpec policy, String running) {

@@ -23,12 +23,10 @@ import io.nightjar.spec.ModelKind;
 import io.nightjar.run.LockHolder;
 import io.nightjar.run.Redaction;
 import io.nightjar.session.SparkSessions;
-import io.nightjar.score.Scorer;
 import io.nightjar.score.Scorers;
 import io.nightjar.store.Manifest;
 import io.nightjar.store.ManifestSignature;
 import io.nightjar.store.ModelStore;
-import io.nightjar.store.PipelineLoader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -200,8 +198,7 @@ public final class Trainer {
             metrics.evaluation(),
             tuned.result() == null ? null : JSON.valueToTree(tuned.result()),
             gate,
-            spec.kind() == ModelKind.ELASTICNET ? Scorers.parametersOf(model).orElse(null) : null,
-            null);
+            spec.kind() == ModelKind.ELASTICNET ? Scorers.parametersOf(model).orElse(null) : null);
 
         ReportBuilder report = new ReportBuilder(manifest).tuning(tuned.result());
         if (spec.kind() == ModelKind.ELASTICNET) {
@@ -260,9 +257,7 @@ public final class Trainer {
     try {
       store.claimStaging(version, LockHolder.thisProcess(version));
       model.write().save(new Path(staging, ModelStore.PIPELINE).toString());
-      Manifest complete = ModelKind.ALS.specName().equals(manifest.kind())
-          ? withSavedScorer(store, staging, manifest) : manifest;
-      Manifest saved = store.writeManifest(staging, complete, signer);
+      Manifest saved = store.writeManifest(staging, manifest, signer);
       ReportWriter.write(report.build(), staging.getFileSystem(HadoopPaths.conf(spark)), staging);
       store.commit(version);
       return saved;
@@ -273,24 +268,6 @@ public final class Trainer {
       store.discardStaging(version);
       throw e;
     }
-  }
-
-  /**
-   * Loads the ALS pipeline just saved back, as predict will, and saves its compiled scorer's lookup tables beside it
-   * (named in the manifest), so that predict can score while the pipeline loads. Built from the saved files rather
-   * than the model in memory, so they are the tables predict compiles from the loaded pipeline, which it checks
-   * before publishing. A pipeline that does not compile, or has too many ids to keep on the driver, gets none.
-   */
-  private Manifest withSavedScorer(ModelStore store, Path staging, Manifest manifest) {
-    PipelineModel saved = PipelineLoader.load(new Path(staging, ModelStore.PIPELINE), HadoopPaths.conf(spark));
-    Optional<Scorer> scorer = Scorers.savableAlsScorer(saved);
-    if (scorer.isEmpty()) {
-      LOG.info("{}: no lookup tables saved beside the pipeline (it does not compile, or a side has too many ids); "
-          + "predict scores once the pipeline has loaded", manifest.job());
-      return manifest;
-    }
-    store.writeScorerData(staging, scorer.get().data().orElseThrow());
-    return manifest.withScorer(scorer.get().parameters().orElseThrow());
   }
 
   /**

@@ -14,10 +14,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 import scala.jdk.javaapi.CollectionConverters;
 
-/**
- * The driver-side parts of the ALS scorer: lookup rows assembled from saved tables, whole-number keys, and the
- * tables' bytes.
- */
+/** The driver-side parts of the ALS scorer: lookup rows assembled from saved tables, and whole-number keys. */
 class FactorScorerTest {
   private static Row factors(int id, Float... values) {
     return RowFactory.create(id, CollectionConverters.asScala(Arrays.asList(values)).toSeq());
@@ -62,43 +59,5 @@ class FactorScorerTest {
     assertNull(FactorScorer.wholeNumber("2147483648", DataTypes.IntegerType), "out of int range");
     assertNull(FactorScorer.wholeNumber("128", DataTypes.ByteType), "out of byte range");
     assertNull(FactorScorer.wholeNumber("40000", DataTypes.ShortType), "out of short range");
-  }
-
-  @Test
-  void tablesComeBackFromTheirBytesAsTheyWere() {
-    FactorTables.Table users = new FactorTables.Table("user id", List.of(
-        RowFactory.create("a", 0.5, true, 3f, -4f), RowFactory.create("ü-\u00e9", null, false, 1f, 2f),
-        RowFactory.create("c", -0.25, true, null, null), RowFactory.create("", Double.MIN_VALUE, true, 0f, -0f)));
-    FactorTables.Table items = new FactorTables.Table("item", List.of());
-    byte[] bytes = FactorTables.encode(3.25, 2, true, users, items);
-    FactorTables.Decoded decoded = FactorTables.decode(bytes);
-    assertEquals(3.25, decoded.mean());
-    assertEquals(2, decoded.rank());
-    assertTrue(decoded.coldStart());
-    assertEquals(users, decoded.users());
-    assertEquals(items, decoded.items());
-    assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(decoded.users().rows().get(3).getFloat(4)),
-        "floats bit for bit");
-    assertEquals(FactorTables.sha256(bytes), FactorTables.sha256(FactorTables.encode(3.25, 2, true,
-        decoded.users(), decoded.items())), "the same tables encode to the same bytes");
-  }
-
-  @Test
-  void bytesThatAreNotTablesOfThisFormatAreRefusedByName() {
-    byte[] bytes = FactorTables.encode(1.0, 1, false,
-        new FactorTables.Table("u", List.<Row>of(RowFactory.create("a", 0.5, true, 1f))),
-        new FactorTables.Table("i", List.<Row>of(RowFactory.create("b", null, false, null))));
-    byte[] later = bytes.clone();
-    later[7] = 2;
-    byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
-    java.util.Map<byte[], String> cases = java.util.Map.of(
-        new byte[] {1, 2, 3}, "not a file of ALS lookup tables",
-        later, "tables of format 2, this release reads 1",
-        Arrays.copyOf(bytes, bytes.length - 3), "end early",
-        longer, "bytes after the item table");
-    cases.forEach((malformed, message) -> {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FactorTables.decode(malformed));
-      assertTrue(e.getMessage().contains(message), e.getMessage());
-    });
   }
 }

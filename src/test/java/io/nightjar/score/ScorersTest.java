@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -158,7 +157,7 @@ class ScorersTest extends SparkTestBase {
         fitTabular(ElasticNetPipeline.Family.BINOMIAL, labelled, "params.regParam=0.01"))) {
       Scorer compiled = Scorers.forModel(model, ScoringMode.COMPILED);
       assertEquals(compiled.parameters(), Scorers.parametersOf(model));
-      Scorer rebuilt = Scorers.fromParameters(throughText(compiled), Optional.empty());
+      Scorer rebuilt = Scorers.fromParameters(throughText(compiled));
       assertEquals(compiled.parameters(), rebuilt.parameters(), "the same parameters after a round trip");
       assertEquals(((LinearScorer) compiled).terms(), ((LinearScorer) rebuilt).terms());
       List<Row> expected = compiled.score(homeBatch).orderBy("id").collectAsList();
@@ -183,7 +182,7 @@ class ScorersTest extends SparkTestBase {
         + "number", laterFormat, "format 2, this release reads 1", textCoefficient, "'coefficient' is not a finite "
         + "number: \"1.5\"");
     cases.forEach((json, message) -> {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scorers.fromParameters(json, Optional.empty()));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scorers.fromParameters(json));
       assertTrue(e.getMessage().contains(message), e.getMessage());
     });
   }
@@ -339,32 +338,6 @@ class ScorersTest extends SparkTestBase {
     PipelineModel numberedModel = PipelineFactory.build(spec(ALS), null).fit(numbered(ratings));
     assertAlsEqual(FactorScorer.compile(numberedModel, 0).scorer().orElseThrow(), numberedModel, numbered(pairs),
         0.0);
-  }
-
-  @Test
-  void anAlsScorerRebuiltFromItsSavedTablesScoresExactlyAsThePipeline() {
-    PipelineModel model = PipelineFactory.build(spec(ALS), null).fit(ratings);
-    Scorer compiled = Scorers.savableAlsScorer(model).orElseThrow();
-    byte[] data = compiled.data().orElseThrow();
-    com.fasterxml.jackson.databind.JsonNode parameters = throughText(compiled);
-    Scorer rebuilt = Scorers.fromParameters(parameters, Optional.of(data));
-    assertEquals(compiled.parameters(), rebuilt.parameters(), "the same tables, hence the same parameters");
-    assertAlsEqual(rebuilt, model, pairs, 0.0);
-
-    byte[] changed = data.clone();
-    changed[changed.length / 2] ^= 1;
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Scorers.fromParameters(parameters, Optional.of(changed)));
-    assertTrue(e.getMessage().contains("are not the ones the manifest describes"), e.getMessage());
-    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-        () -> Scorers.fromParameters(parameters, Optional.empty()));
-    assertTrue(none.getMessage().contains("the file of its lookup tables is missing"), none.getMessage());
-
-    PipelineModel other = PipelineFactory.build(spec(ALS, "params.regParam=0.5"), null).fit(ratings);
-    assertFalse(compiled.parameters().equals(Scorers.savableAlsScorer(other).orElseThrow().parameters()),
-        "another model's tables have other parameters");
-    Scorer large = FactorScorer.compile(model, 0).scorer().orElseThrow();
-    assertTrue(large.parameters().isEmpty() && large.data().isEmpty(), "tables kept as Spark plans are not saved");
   }
 
   @Test

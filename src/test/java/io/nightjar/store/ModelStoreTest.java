@@ -34,7 +34,7 @@ class ModelStoreTest {
     org.apache.hadoop.fs.Path staging = store.stagingDir(version);
     Files.createDirectories(Path.of(staging.toUri()).resolve(ModelStore.PIPELINE));
     store.writeManifest(staging, new Manifest(Manifest.FORMAT_VERSION, "job", "als", version, when.toString(),
-        Map.of(), 1L, Map.of(), Map.of(), null, null, null, null, null, null, null, null, null), Optional.empty());
+        Map.of(), 1L, Map.of(), Map.of(), null, null, null, null, null, null, null, null), Optional.empty());
     return version;
   }
 
