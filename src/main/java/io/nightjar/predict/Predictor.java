@@ -47,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -57,6 +58,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -253,11 +255,13 @@ public final class Predictor {
   }
 
   /**
-   * One pass over the batch: reject rules, scoring and the write of the scores to {@code staging}, with the count of
-   * scored and non-finite scores observed on the way. Rows read and scored are then counted from Parquet footers
-   * (input and written files) without reading data; only when they differ is the batch read again, to write the
-   * rejected rows. Fills {@code read}, {@code scored} and {@code rejected}, and fails unless every row is accounted
-   * for, every score is finite and the rejected share is allowed.
+   * One pass over the batch: reject rules, scoring and the write of the scores to {@code staging} (for ALS, with its
+   * cold-start cases, the rows and the non-finite scores observed on the way). Rows read and scored are then counted
+   * from Parquet footers (input and written files) without reading data, and the written footers' statistics show
+   * the scores finite; only when they cannot are the written scores read back and counted, and only when the counts
+   * differ is the batch read again, to write the rejected rows. Fills {@code read}, {@code scored} and
+   * {@code rejected}, and fails unless every row is accounted for, every score is finite and the rejected share is
+   * allowed.
    */
   private void scoreStaged(JobSpec spec, Scorer scorer, Manifest manifest, String version,
       BatchReader.BatchInput batch, OutputLayout out, Path staging, RunLock lock, PhaseTimer timer,
@@ -293,19 +297,18 @@ public final class Predictor {
     if (settings.filesPerPartition() > 0) {
       scores = spread(scores, manifest, partition, settings.filesPerPartition(), batch.withData().size());
     }
-    Column p = col(Columns.PREDICTION);
-    Column notFinite = p.isNull().or(isnan(p)).or(p.equalTo(Double.POSITIVE_INFINITY))
-        .or(p.equalTo(Double.NEGATIVE_INFINITY));
-    List<Column> counts = new ArrayList<>(List.of(coalesce(sum(when(notFinite, 1L).otherwise(0L)), lit(0L))
-        .as("notFinite")));
+    List<String> continuousScores = continuousScores(scores.columns());
+    Observation observation = null;
     if (coldStartCounted) {
+      // Observed in the write's own (final) stage: exact, and no extra pass. Only ALS has cases to count; the rows
+      // and the scores' finiteness come with them. Otherwise the written footers tell both, below, and the pass
+      // has no observation to update for every row.
+      List<Column> counts = new ArrayList<>(List.of(coalesce(sum(when(notFinite(continuousScores), 1L)
+          .otherwise(0L)), lit(0L)).as("notFinite")));
       counts.addAll(ColdStartCounts.byCase());
-    }
-    // Observed in the write's own (final) stage: exact, and no extra pass.
-    Observation observation = new Observation("nightjar-scores-" + UUID.randomUUID());
-    scores = scores.observe(observation, count(lit(1)).as("rows"), counts.toArray(Column[]::new));
-    if (coldStartCounted) {
-      scores = scores.drop(Columns.COLD_START);
+      observation = new Observation("nightjar-scores-" + UUID.randomUUID());
+      scores = scores.observe(observation, count(lit(1)).as("rows"), counts.toArray(Column[]::new))
+          .drop(Columns.COLD_START);
     }
     // The batch's footers, read before the write: its rows per date, and which of its columns no file stores with a
     // dictionary. Those are copied without one too: Parquet would otherwise try a dictionary on every column chunk
@@ -313,20 +316,21 @@ public final class Predictor {
     WrittenFiles.Summary input = inputFooters(batch, settings, partition, conf);
     List<String> plain = new ArrayList<>();
     for (String name : scores.columns()) {
-      boolean continuous = name.equals(Columns.PREDICTION) || name.equals(ElasticNetPipeline.PROBABILITY);
-      if (continuous || (!name.equals(partition) && input.withoutDictionary().contains(name))) {
+      if (continuousScores.contains(name) || (!name.equals(partition) && input.withoutDictionary().contains(name))) {
         plain.add(name);
       }
     }
     lock.verifyHeld();
     PartitionedWriter.writeNew(scores, staging.toString(), partition, plain);
-    Map<String, Object> metrics = observed(observation);
+    Map<String, Object> metrics = observation == null ? Map.of() : observed(observation);
     if (coldStartCounted) {
       ColdStartCounts.CASES.forEach(name -> coldStart.put(name, ((Number) metrics.get(name)).longValue()));
     }
 
     timer.start("count rows from footers");
-    scored.putAll(WrittenFiles.underRoot(staging, partition, conf));
+    WrittenFiles.Written written = WrittenFiles.underRoot(staging, partition,
+        observation == null ? Set.copyOf(continuousScores) : Set.of(), conf);
+    scored.putAll(written.counts());
     if (input.counts() != null) {
       input.counts().forEach((value, c) -> read.put(value, c.rows()));
     } else {
@@ -336,21 +340,37 @@ public final class Predictor {
         read.put(row.getString(0), row.getLong(1));
       }
     }
-    long notFiniteScores = ((Number) metrics.get("notFinite")).longValue();
+    long notFiniteScores;
+    if (observation != null) {
+      notFiniteScores = ((Number) metrics.get("notFinite")).longValue();
+    } else if (written.notShownFinite().isEmpty()) {
+      notFiniteScores = 0;
+    } else {
+      // The footers leave a non-finite score possible (or their writer kept no statistics): count the written ones.
+      timer.start("count scores that are not finite");
+      describe(spec, "count scores that are not finite");
+      notFiniteScores = countNotFinite(staging, scores.schema(), written.notShownFinite(), partition);
+    }
     if (notFiniteScores > 0) {
       throw new IllegalStateException(String.format("%d scores are not finite; nothing was published. This is a bug,"
           + " please report it with the job spec", notFiniteScores));
     }
-    long observedRows = ((Number) metrics.get("rows")).longValue();
-    long passedRows = passed == null ? observedRows : ((Number) observed(passed).get("rows")).longValue();
     long writtenRows = scored.values().stream().mapToLong(WrittenFiles.Counts::rows).sum();
-    if (passedRows != observedRows) {
-      throw new IllegalStateException(String.format("%d rows passed the reject rules but %d were scored; nothing was "
-          + "published. This is a bug, please report it with the job spec", passedRows, observedRows));
+    long scoredRows = writtenRows;
+    if (observation != null) {
+      scoredRows = ((Number) metrics.get("rows")).longValue();
+      if (scoredRows != writtenRows) {
+        throw new IllegalStateException(String.format("%d rows were scored but the files written hold %d; nothing "
+            + "was published, rerun the dates", scoredRows, writtenRows));
+      }
     }
-    if (observedRows != writtenRows) {
-      throw new IllegalStateException(String.format("%d rows were scored but the files written hold %d; nothing was "
-          + "published, rerun the dates", observedRows, writtenRows));
+    long passedRows = passed == null ? scoredRows : ((Number) observed(passed).get("rows")).longValue();
+    if (passedRows != scoredRows) {
+      throw new IllegalStateException(observation != null
+          ? String.format("%d rows passed the reject rules but %d were scored; nothing was published. This is a bug, "
+              + "please report it with the job spec", passedRows, scoredRows)
+          : String.format("%d rows passed the reject rules but the files written hold %d; nothing was published, "
+              + "rerun the dates", passedRows, writtenRows));
     }
     long rowsRead = read.values().stream().mapToLong(Long::longValue).sum();
     if (rowsRead != writtenRows) {
@@ -522,6 +542,35 @@ public final class Predictor {
           .withColumn(Columns.PREDICTION, lit(null).cast("double"));
     }
     return spark.read().option("basePath", root.toString()).parquet(dirs.toArray(String[]::new));
+  }
+
+  /** The written score columns that must be finite: the prediction and, for a binomial model, the probability. */
+  private static List<String> continuousScores(String[] columns) {
+    List<String> names = List.of(columns);
+    return java.util.stream.Stream.of(Columns.PREDICTION, ElasticNetPipeline.PROBABILITY).filter(names::contains)
+        .toList();
+  }
+
+  /** The rows written under {@code staging} where any of {@code columns} is not finite. */
+  private long countNotFinite(Path staging, StructType schema, Set<String> columns, String partition) {
+    StructType read = new StructType();
+    for (String name : columns) {
+      read = read.add(schema.apply(name));
+    }
+    // With the schema given, no job runs to infer it.
+    return spark.read().schema(read.add(schema.apply(partition))).parquet(staging.toString())
+        .where(notFinite(List.copyOf(columns))).count();
+  }
+
+  /** True for a row where any of {@code columns} is null, NaN or infinite. */
+  private static Column notFinite(List<String> columns) {
+    Column any = lit(false);
+    for (String name : columns) {
+      Column c = col(Columns.quoted(name));
+      any = any.or(c.isNull()).or(isnan(c)).or(c.equalTo(Double.POSITIVE_INFINITY))
+          .or(c.equalTo(Double.NEGATIVE_INFINITY));
+    }
+    return any;
   }
 
   private static Map<String, Object> observed(Observation observation) {

@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.EncodingStats;
+import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -44,14 +45,26 @@ final class WrittenFiles {
     static final Counts NONE = new Counts(0, 0);
   }
 
-  /** The data files under {@code root}'s {@code <partition>=<value>} directories, counted by value. */
-  static Map<String, Counts> underRoot(Path root, String partition, Configuration conf) {
+  /**
+   * What the footers of the data files under {@code root}'s {@code <partition>=<value>} directories tell: rows and
+   * files per value, and which of the columns {@code finite} names their statistics do not show to hold only finite,
+   * non-null values.
+   *
+   * @param counts rows and files per partition value
+   * @param notShownFinite the columns of {@code finite} with a column chunk whose statistics leave a null, a NaN or
+   *     an infinity possible (no statistics, nulls counted, no minimum and maximum, or an infinite one), or missing
+   *     from a file that holds rows
+   */
+  record Written(Map<String, Counts> counts, Set<String> notShownFinite) {}
+
+  /** The data files under {@code root}'s {@code <partition>=<value>} directories, by value; see {@link Written}. */
+  static Written underRoot(Path root, String partition, Set<String> finite, Configuration conf) {
     List<Path> files = new ArrayList<>();
     FileSystem fs;
     try {
       fs = root.getFileSystem(conf);
       if (!fs.exists(root)) {
-        return new TreeMap<>();
+        return new Written(new TreeMap<>(), Set.of());
       }
       for (FileStatus dir : fs.listStatus(root)) {
         if (dir.isDirectory() && dir.getPath().getName().startsWith(partition + "=")) {
@@ -65,12 +78,25 @@ final class WrittenFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the files written under " + root, e);
     }
-    return ofFiles(files, partition, conf);
+    List<Footer> footers = footers(files, finite, conf);
+    Set<String> notShown = new HashSet<>();
+    footers.forEach(footer -> notShown.addAll(footer.notShownFinite()));
+    return new Written(counts(files, footers, partition), Set.copyOf(notShown));
   }
 
   /** The given Parquet files, counted by the value of the nearest {@code <partition>=<value>} directory above each. */
   static Map<String, Counts> ofFiles(List<Path> files, String partition, Configuration conf) {
-    return summary(files, partition, conf).counts();
+    return counts(files, footers(files, Set.of(), conf), partition);
+  }
+
+  private static Map<String, Counts> counts(List<Path> files, List<Footer> footers, String partition) {
+    Map<String, Counts> counts = new TreeMap<>();
+    for (int k = 0; k < files.size(); k++) {
+      String value = partitionValue(files.get(k), partition);
+      Counts old = counts.getOrDefault(value, Counts.NONE);
+      counts.put(value, new Counts(old.rows() + footers.get(k).rows(), old.files() + 1));
+    }
+    return counts;
   }
 
   /**
@@ -85,14 +111,9 @@ final class WrittenFiles {
 
   /** The footers of {@code files} summed up; see {@link Summary}. */
   static Summary summary(List<Path> files, String partition, Configuration conf) {
-    List<Footer> footers = footers(files, conf);
-    Map<String, Counts> counts = new TreeMap<>();
+    List<Footer> footers = footers(files, Set.of(), conf);
     Set<String> plain = null;
-    for (int k = 0; k < files.size(); k++) {
-      Footer footer = footers.get(k);
-      String value = partitionValue(files.get(k), partition);
-      Counts old = counts.getOrDefault(value, Counts.NONE);
-      counts.put(value, new Counts(old.rows() + footer.rows(), old.files() + 1));
+    for (Footer footer : footers) {
       if (footer.rows() > 0) {
         if (plain == null) {
           plain = new HashSet<>(footer.withoutDictionary());
@@ -101,12 +122,64 @@ final class WrittenFiles {
         }
       }
     }
-    return new Summary(counts, plain == null ? Set.of() : Set.copyOf(plain));
+    return new Summary(counts(files, footers, partition), plain == null ? Set.of() : Set.copyOf(plain));
   }
 
-  /** One file's row count and the top-level columns none of whose data pages it stores with a dictionary. */
-  private record Footer(long rows, Set<String> withoutDictionary) {
-    static final Footer EMPTY = new Footer(0, Set.of());
+  /**
+   * One file's row count, the top-level columns none of whose data pages it stores with a dictionary, and the
+   * columns asked about that its statistics do not show finite.
+   */
+  private record Footer(long rows, Set<String> withoutDictionary, Set<String> notShownFinite) {
+    static final Footer EMPTY = new Footer(0, Set.of(), Set.of());
+  }
+
+  /**
+   * The columns of {@code finite} that the file's chunk statistics do not show to hold only finite, non-null values.
+   * A chunk shows it when its null count is recorded as 0 and its minimum and maximum are finite: Parquet orders
+   * floating-point values with NaN above infinity, and its writer records no minimum or maximum for a chunk that
+   * holds a NaN ({@code WrittenFilesTest} checks both against the Parquet release Spark ships).
+   */
+  private static Set<String> notShownFinite(ParquetMetadata footer, Set<String> finite) {
+    if (finite.isEmpty() || footer.getBlocks().stream().allMatch(block -> block.getRowCount() == 0)) {
+      return Set.of();
+    }
+    Set<String> stored = new HashSet<>();
+    Set<String> notShown = new HashSet<>();
+    for (BlockMetaData block : footer.getBlocks()) {
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        String[] path = chunk.getPath().toArray();
+        if (path.length == 1 && finite.contains(path[0])) {
+          stored.add(path[0]);
+          if (!showsFinite(chunk)) {
+            notShown.add(path[0]);
+          }
+        }
+      }
+    }
+    finite.stream().filter(name -> !stored.contains(name)).forEach(notShown::add);
+    return Set.copyOf(notShown);
+  }
+
+  private static boolean showsFinite(ColumnChunkMetaData chunk) {
+    if (chunk.getValueCount() == 0) {
+      return true;
+    }
+    Statistics<?> stats = chunk.getStatistics();
+    if (stats == null || stats.isEmpty() || !stats.isNumNullsSet() || stats.getNumNulls() != 0
+        || !stats.hasNonNullValue()) {
+      return false;
+    }
+    return isFinite(stats.genericGetMin()) && isFinite(stats.genericGetMax());
+  }
+
+  private static boolean isFinite(Object value) {
+    if (value instanceof Double d) {
+      return Double.isFinite(d);
+    }
+    if (value instanceof Float f) {
+      return Float.isFinite(f);
+    }
+    return false; // not a floating-point column: not shown this way
   }
 
   /**
@@ -147,7 +220,7 @@ final class WrittenFiles {
     throw new IllegalStateException("file " + file + " is not under a " + prefix + "... directory");
   }
 
-  private static List<Footer> footers(List<Path> files, Configuration conf) {
+  private static List<Footer> footers(List<Path> files, Set<String> finite, Configuration conf) {
     if (files.isEmpty()) {
       return List.of();
     }
@@ -159,7 +232,7 @@ final class WrittenFiles {
     try {
       List<Future<Footer>> futures = new ArrayList<>();
       for (Path file : files) {
-        futures.add(pool.submit(() -> footer(file, conf)));
+        futures.add(pool.submit(() -> footer(file, finite, conf)));
       }
       List<Footer> footers = new ArrayList<>();
       for (Future<Footer> future : futures) {
@@ -180,14 +253,15 @@ final class WrittenFiles {
     }
   }
 
-  private static Footer footer(Path file, Configuration conf) {
+  private static Footer footer(Path file, Set<String> finite, Configuration conf) {
     try {
       HadoopInputFile input = HadoopInputFile.fromPath(file, conf);
       if (input.getLength() == 0) {
         return Footer.EMPTY; // an empty file holds no rows (Spark skips it too)
       }
       try (ParquetFileReader reader = ParquetFileReader.open(input)) {
-        return new Footer(reader.getRecordCount(), withoutDictionary(reader.getFooter()));
+        ParquetMetadata footer = reader.getFooter();
+        return new Footer(reader.getRecordCount(), withoutDictionary(footer), notShownFinite(footer, finite));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the Parquet footer of " + file + ": " + e.getMessage(), e);

@@ -179,17 +179,26 @@ public final class PredictBench {
     List<String> names = new ArrayList<>(runs.keySet());
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
     names.forEach(name -> seconds.put(name, new ArrayList<>()));
+    // The process's CPU time over each run (driver and executor threads, JIT and GC included): steadier than wall
+    // time on shared cores, and what a cluster bills for.
+    Map<String, List<Double>> cpu = new LinkedHashMap<>();
+    names.forEach(name -> cpu.put(name, new ArrayList<>()));
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (int rep = 0; rep < reps; rep++) {
       List<String> line = new ArrayList<>();
       for (int k = 0; k < names.size(); k++) {
         String name = names.get((rep + k) % names.size());
         BenchSupport.deleteTree(outputs.get(name));
         BenchSupport.flushWrites();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         runs.get(name).run();
         double s = BenchSupport.secondsSince(start);
+        double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
         seconds.get(name).add(s);
-        line.add(String.format(Locale.ROOT, "%s %.2f s", name, s));
+        cpu.get(name).add(cpuSeconds);
+        line.add(String.format(Locale.ROOT, "%s %.2f s (cpu %.2f s)", name, s, cpuSeconds));
       }
       System.out.printf(Locale.ROOT, "  %s rep %d: %s%n", label, rep + 1, String.join(", ", line));
     }
@@ -200,6 +209,8 @@ public final class PredictBench {
     double f = median(floor);
     double n = median(nightjar);
     System.out.println(BenchSupport.ratio(label + " predict vs floor (median s)", n, f, "s"));
+    System.out.println(BenchSupport.ratio(label + " predict vs floor (median process CPU s)", median(cpu.get("nightjar")),
+        median(cpu.get("floor")), "s"));
     if (!continuous.isEmpty()) {
       System.out.println(BenchSupport.ratio(label + " predict vs floor without dictionaries on " + continuous.size()
           + " continuous columns", n, median(plainFloor), "s"));

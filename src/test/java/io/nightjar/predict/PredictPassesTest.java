@@ -223,6 +223,22 @@ class PredictPassesTest extends SparkTestBase {
   }
 
   @Test
+  void scoresTheFootersCannotShowFiniteAreCountedOnceAndTheRunPublishes() {
+    writeBatch(batch(30, 14), "nostats", DAY, 2);
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoop.set("parquet.column.statistics.enabled", "false");
+    List<String> jobs;
+    try {
+      jobs = jobsDuring(() -> assertEquals(30, predictAll(job("nostats")).report().rowsScored()));
+    } finally {
+      hadoop.unset("parquet.column.statistics.enabled");
+    }
+    assertTrue(count(jobs, "count scores that are not finite") > 0, jobs.toString());
+    assertEquals(1, count(jobs, "score and write"), "the batch is not read again: " + jobs);
+    assertTrue(Files.exists(dir.resolve("nostats/out/ds=" + DAY).resolve(OutputLayout.MARKER)), "published");
+  }
+
+  @Test
   void tooManyRejectedRowsKeepTheDatesEarlierScores() throws IOException {
     writeBatch(batch(10, 9), "toomany", DAY, 1);
     predictAll(job("toomany"));
@@ -321,7 +337,7 @@ class PredictPassesTest extends SparkTestBase {
     batch(5, 12).withColumn("ds", lit("b")).coalesce(1).write().mode(SaveMode.Append).partitionBy("ds")
         .parquet(root.toString());
     Map<String, WrittenFiles.Counts> counts = WrittenFiles.underRoot(new org.apache.hadoop.fs.Path(root.toString()),
-        "ds", new Configuration());
+        "ds", Set.of(), new Configuration()).counts();
     assertEquals(Map.of("a", new WrittenFiles.Counts(7, 3), "b", new WrittenFiles.Counts(5, 1)), counts);
   }
 
