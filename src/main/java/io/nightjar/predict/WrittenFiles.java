@@ -84,11 +84,7 @@ final class WrittenFiles {
     return new Written(counts(files, footers, partition), Set.copyOf(notShown));
   }
 
-  /** The given Parquet files, counted by the value of the nearest {@code <partition>=<value>} directory above each. */
-  static Map<String, Counts> ofFiles(List<Path> files, String partition, Configuration conf) {
-    return counts(files, footers(files, Set.of(), conf), partition);
-  }
-
+  /** The files' rows and files, by the value of the nearest {@code <partition>=<value>} directory above each. */
   private static Map<String, Counts> counts(List<Path> files, List<Footer> footers, String partition) {
     Map<String, Counts> counts = new TreeMap<>();
     for (int k = 0; k < files.size(); k++) {
