@@ -1,5 +1,8 @@
 package io.nightjar.bench;
 
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.rand;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nightjar.session.SparkSessions;
@@ -13,6 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.nightjar.predict.Predictor;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
@@ -21,7 +27,9 @@ import org.apache.spark.sql.SparkSession;
  * class loading and JIT compilation that {@link PredictBench}'s warm, in-JVM repetitions leave out. The floor is a
  * fresh process too: a session built the way the CLI builds it (the embedded defaults), reading the same Parquet batch
  * and writing it back unchanged, partitioned by {@code ds}. Predict is the real CLI main class on the same batch, with
- * the bench's model. The two alternate, the order swapped every repetition, written files flushed before each run.
+ * the bench's model. A second floor writes what predict writes: the batch plus a double {@code prediction} and the
+ * constant {@code model_version}, so that it writes as many bytes (for the ALS pairs, 2.4 times the batch). The three
+ * take turns, the order rotated every repetition, written files flushed before each run.
  *
  * <pre>
  * scripts/benchmark.sh ProcessPredictBench [ROWS] [REPETITIONS] [--als]     (default 4000000 4)
@@ -35,11 +43,18 @@ public final class ProcessPredictBench {
   private static final String COPY = "floor copy ms ";
   private static final Pattern COPY_LINE = Pattern.compile(COPY + "(\\d+)");
 
+  private static final int FLOOR = 0;
+  private static final int SCORED_FLOOR = 1;
+  private static final int PREDICT = 2;
+  /** Each repetition's order of the three processes; each kind comes first once in three repetitions. */
+  private static final int[][] TURNS = {
+      {FLOOR, PREDICT, SCORED_FLOOR}, {PREDICT, SCORED_FLOOR, FLOOR}, {SCORED_FLOOR, FLOOR, PREDICT}};
+
   private ProcessPredictBench() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 3 && args[0].equals("--floor")) {
-      floor(args[1], args[2]);
+    if (args.length == 3 && (args[0].equals("--floor") || args[0].equals("--floor-scored"))) {
+      floor(args[1], args[2], args[0].equals("--floor-scored"));
       return;
     }
     List<String> positional = new ArrayList<>(List.of(args));
@@ -54,6 +69,7 @@ public final class ProcessPredictBench {
     Path batch;
     Path job = dir.resolve("job-" + kind + "-" + rows + ".yaml");
     Path floorOut = dir.resolve("floor-" + kind + "-" + rows);
+    Path scoredFloorOut = dir.resolve("floor-scored-" + kind + "-" + rows);
     Path predictOut = dir.resolve("predict-" + kind + "-" + rows);
     SparkSession spark = PredictBench.session();
     try {
@@ -83,18 +99,23 @@ public final class ProcessPredictBench {
     ObjectMapper json = new ObjectMapper();
     List<Double> floor = new ArrayList<>();
     List<Double> floorCopy = new ArrayList<>();
+    List<Double> scoredFloor = new ArrayList<>();
+    List<Double> scoredFloorCopy = new ArrayList<>();
     List<Double> predict = new ArrayList<>();
     List<Double> predictRun = new ArrayList<>();
     List<Double> scoreAndWrite = new ArrayList<>();
     for (int rep = 0; rep < reps; rep++) {
-      for (boolean floorTurn : rep % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+      for (int turn : TURNS[rep % TURNS.length]) {
         BenchSupport.flushWrites();
-        if (floorTurn) {
-          BenchSupport.deleteTree(floorOut);
-          Path log = dir.resolve("floor.log");
-          floor.add(BenchSupport.runJvm(List.of(ProcessPredictBench.class.getName(), "--floor", batch.toString(),
-              floorOut.toString()), log));
-          floorCopy.add(copyMillis(log) / 1000.0);
+        if (turn == FLOOR || turn == SCORED_FLOOR) {
+          boolean scoredTurn = turn == SCORED_FLOOR;
+          Path out = scoredTurn ? scoredFloorOut : floorOut;
+          BenchSupport.deleteTree(out);
+          Path log = dir.resolve(scoredTurn ? "floor-scored.log" : "floor.log");
+          double seconds = BenchSupport.runJvm(List.of(ProcessPredictBench.class.getName(),
+              scoredTurn ? "--floor-scored" : "--floor", batch.toString(), out.toString()), log);
+          (scoredTurn ? scoredFloor : floor).add(seconds);
+          (scoredTurn ? scoredFloorCopy : floorCopy).add(copyMillis(log) / 1000.0);
         } else {
           BenchSupport.deleteTree(predictOut);
           predict.add(BenchSupport.runJvm(List.of("io.nightjar.cli.Main", "predict", "--job", job.toString(),
@@ -108,8 +129,9 @@ public final class ProcessPredictBench {
           System.out.printf(Locale.ROOT, "  rep %d predict phases (ms): %s%n", rep + 1, report.path("phaseMillis"));
         }
       }
-      System.out.printf(Locale.ROOT, "  rep %d: floor %.2f s (copy %.2f s), predict %.2f s (run %.2f s, score and "
-          + "write %.2f s)%n", rep + 1, floor.get(rep), floorCopy.get(rep), predict.get(rep), predictRun.get(rep),
+      System.out.printf(Locale.ROOT, "  rep %d: floor %.2f s (copy %.2f s), floor with score columns %.2f s (copy "
+          + "%.2f s), predict %.2f s (run %.2f s, score and write %.2f s)%n", rep + 1, floor.get(rep),
+          floorCopy.get(rep), scoredFloor.get(rep), scoredFloorCopy.get(rep), predict.get(rep), predictRun.get(rep),
           scoreAndWrite.get(rep));
     }
     String label = String.format(Locale.ROOT, "%s %,d", als ? "als pairs" : "elasticnet", rows);
@@ -119,14 +141,28 @@ public final class ProcessPredictBench {
         BenchSupport.median(predictRun), BenchSupport.median(floorCopy), "s"));
     System.out.println(BenchSupport.ratio(label + " score and write vs floor copy (median s)",
         BenchSupport.median(scoreAndWrite), BenchSupport.median(floorCopy), "s"));
+    System.out.println(BenchSupport.ratio(label + " predict vs floor with score columns, whole process (median s)",
+        BenchSupport.median(predict), BenchSupport.median(scoredFloor), "s"));
+    System.out.println(BenchSupport.ratio(label + " score and write vs floor copy with score columns (median s)",
+        BenchSupport.median(scoreAndWrite), BenchSupport.median(scoredFloorCopy), "s"));
   }
 
-  /** The floor as a process of its own: the CLI's session, the batch read and written back unchanged. */
-  private static void floor(String batch, String out) {
+  /**
+   * The floor as a process of its own: the CLI's session, the batch read and written back unchanged; with
+   * {@code scored}, with the two columns predict adds as well, so that the floor writes as many bytes as predict: a
+   * double {@code prediction} that compresses no better than a model's (uniform random, seeded) and the constant
+   * {@code model_version}.
+   */
+  private static void floor(String batch, String out, boolean scored) {
     SparkSession spark = SparkSessions.start(EnvConfig.embeddedDefault(), "floor");
     try {
       long start = System.nanoTime();
-      spark.read().parquet(batch).write().mode(SaveMode.Overwrite).partitionBy("ds").parquet(out);
+      Dataset<Row> rows = spark.read().parquet(batch);
+      if (scored) {
+        rows = rows.withColumn("prediction", rand(SEED).multiply(4).plus(1))
+            .withColumn(Predictor.MODEL_VERSION, lit("20261206-000000-000-0000"));
+      }
+      rows.write().mode(SaveMode.Overwrite).partitionBy("ds").parquet(out);
       System.out.println(COPY + (System.nanoTime() - start) / 1_000_000);
     } finally {
       spark.stop();
