@@ -3,6 +3,7 @@ package io.nightjar.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nightjar.error.ModelException;
+import io.nightjar.pipeline.stage.SavedParams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 
 /**
@@ -26,7 +28,8 @@ import org.apache.spark.ml.util.MLReader;
  * {@code MLReadable} reader, from the directory Spark's pipeline writer gave it), but the stages in parallel: each
  * stage's reader runs a few small Spark jobs (its metadata, then its data), and one after the other they dominate the
  * start of a short predict run. The pipeline's own metadata and each stage's class name are read straight from the
- * files, without a Spark job. Call it only on a directory {@link StageAllowList} has checked.
+ * files, without a Spark job, and so is a stage that is only params ({@link SavedParams}). Call it only on a
+ * directory {@link StageAllowList} has checked.
  */
 public final class PipelineLoader {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,14 +59,14 @@ public final class PipelineLoader {
       for (int index = 0; index < uids.size(); index++) {
         stageDirs.add(new Path(new Path(pipelineDir, "stages"), String.format(format, index) + "_" + uids.get(index)));
       }
-      Transformer[] stages = loadStages(fs, stageDirs);
+      Transformer[] stages = loadStages(fs, stageDirs, conf);
       return new PipelineModel(metadata.path("uid").asText(), stages);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the saved pipeline at " + pipelineDir, e);
     }
   }
 
-  private static Transformer[] loadStages(FileSystem fs, List<Path> stageDirs) throws IOException {
+  private static Transformer[] loadStages(FileSystem fs, List<Path> stageDirs, Configuration conf) throws IOException {
     List<String> classes = new ArrayList<>();
     for (Path dir : stageDirs) {
       classes.add(metadata(fs, dir).path("class").asText());
@@ -78,8 +81,8 @@ public final class PipelineLoader {
       List<Future<Transformer>> loading = new ArrayList<>();
       for (int index = 0; index < stageDirs.size(); index++) {
         String className = classes.get(index);
-        String dir = stageDirs.get(index).toString();
-        loading.add(pool.submit(() -> loadStage(className, dir)));
+        Path dir = stageDirs.get(index);
+        loading.add(pool.submit(() -> loadStage(className, dir, conf)));
       }
       Transformer[] stages = new Transformer[stageDirs.size()];
       for (int index = 0; index < stages.length; index++) {
@@ -91,13 +94,17 @@ public final class PipelineLoader {
     }
   }
 
-  private static Transformer loadStage(String className, String dir) throws ReflectiveOperationException {
+  private static Transformer loadStage(String className, Path dir, Configuration conf)
+      throws ReflectiveOperationException {
     if (PIPELINE_MODEL.equals(className)) {
-      return PipelineModel.load(dir);
+      return PipelineModel.load(dir.toString());
     }
-    // What Spark's own pipeline reader does: the class's static read(), then load(path).
+    // What Spark's own pipeline reader does: the class's static read(), then load(path). A stage that is only params
+    // (its reader is exactly Spark's DefaultParamsReader: a VectorAssembler, say) is built as that reader builds it,
+    // from the same metadata, but read on the driver rather than by a Spark job.
     MLReader<?> reader = (MLReader<?>) Class.forName(className).getMethod("read").invoke(null);
-    Object stage = reader.load(dir);
+    Object stage = reader.getClass() == DefaultParamsReader.class ? SavedParams.load(dir, conf, className)
+        : reader.load(dir.toString());
     if (!(stage instanceof Transformer transformer)) {
       throw new ModelException("the saved stage " + dir + " is a " + className + ", not a fitted transformer");
     }

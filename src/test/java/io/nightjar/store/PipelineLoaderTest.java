@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nightjar.error.ModelException;
 import io.nightjar.pipeline.PipelineFactory;
 import io.nightjar.pipeline.TabularFeatures;
+import io.nightjar.pipeline.stage.BiasModel;
+import io.nightjar.pipeline.stage.PredictionCombiner;
+import io.nightjar.pipeline.stage.SavedParams;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.JobSpecLoader;
 import io.nightjar.testing.Fixtures;
@@ -17,11 +20,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -62,9 +74,88 @@ class PipelineLoaderTest extends SparkTestBase {
         Stream.of(ours.stages()).map(Transformer::uid).toArray());
     assertArrayEquals(Stream.of(spark.stages()).map(s -> s.getClass().getName()).toArray(),
         Stream.of(ours.stages()).map(s -> s.getClass().getName()).toArray());
+    for (int index = 0; index < spark.stages().length; index++) {
+      assertEquals(params(spark.stages()[index]), params(ours.stages()[index]), spark.stages()[index].uid());
+    }
     List<Row> expected = spark.transform(data).select("prediction").collectAsList();
     assertEquals(expected, ours.transform(data).select("prediction").collectAsList());
     assertTrue(expected.size() > 10);
+  }
+
+  /** Every param of {@code stage}: whether it is set, and its value or default as JSON. */
+  private static Map<String, String> params(Params stage) {
+    Map<String, String> out = new TreeMap<>();
+    for (Param<?> param : stage.params()) {
+      @SuppressWarnings("unchecked")
+      Param<Object> p = (Param<Object>) param;
+      String value = stage.isDefined(p) ? p.jsonEncode(stage.getOrDefault(p)) : "undefined";
+      out.put(p.name(), (stage.isSet(p) ? "set " : "default ") + value);
+    }
+    return out;
+  }
+
+  /** Spark jobs started while {@code action} ran. */
+  private static int jobsDuring(Runnable action) throws TimeoutException {
+    AtomicInteger jobs = new AtomicInteger();
+    SparkListener counter = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart event) {
+        jobs.incrementAndGet();
+      }
+    };
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().addSparkListener(counter);
+    try {
+      action.run();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(counter);
+    }
+    return jobs.get();
+  }
+
+  @Test
+  void nightjarsBiasStageAndParamsOnlyStagesLoadWithoutASparkJob() throws IOException, TimeoutException {
+    spark.sparkContext().setCheckpointDir(dir.resolve("checkpoints").toString());
+    Dataset<Row> ratings = Fixtures.ratings(spark, 20, 15, 0.5, 3);
+    PipelineModel fitted = PipelineFactory.build(spec(ALS), null).fit(ratings);
+    BiasModel biases = (BiasModel) Stream.of(fitted.stages()).filter(BiasModel.class::isInstance).findFirst()
+        .orElseThrow();
+    String biasDir = dir.resolve("biases").toString();
+    biases.write().save(biasDir);
+    BiasModel[] loaded = new BiasModel[1];
+    assertEquals(0, jobsDuring(() -> loaded[0] = BiasModel.read().load(biasDir)), "a Spark job read the bias stage");
+    assertEquals(params(biases), params(loaded[0]));
+    Dataset<Row> indexed = fitted.stages()[0].transform(ratings);
+    assertEquals(biases.transform(indexed).collectAsList(), loaded[0].transform(indexed).collectAsList());
+    assertTrue(indexed.count() > 10);
+
+    // A pipeline of stages that are only params: Spark's VectorAssembler and Nightjar's PredictionCombiner.
+    Transformer combiner = Stream.of(fitted.stages()).filter(PredictionCombiner.class::isInstance).findFirst()
+        .orElseThrow();
+    VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"user_id", "item_id"})
+        .setOutputCol("ids").setHandleInvalid("skip");
+    String path = dir.resolve("params-only").toString();
+    new PipelineModel("params-only", new Transformer[] {assembler, combiner}).write().save(path);
+    PipelineModel[] ours = new PipelineModel[1];
+    assertEquals(0, jobsDuring(() -> ours[0] = PipelineLoader.load(new org.apache.hadoop.fs.Path(path),
+        new Configuration())), "a Spark job read a params-only stage");
+    PipelineModel theirs = PipelineModel.load(path);
+    for (int index = 0; index < 2; index++) {
+      assertEquals(theirs.stages()[index].getClass(), ours[0].stages()[index].getClass());
+      assertEquals(theirs.stages()[index].uid(), ours[0].stages()[index].uid());
+      assertEquals(params(theirs.stages()[index]), params(ours[0].stages()[index]));
+    }
+    assertEquals("set \"skip\"", params(ours[0].stages()[0]).get("handleInvalid"));
+  }
+
+  @Test
+  void paramsOnlyMetadataOfAnotherClassIsRefused() throws IOException {
+    String path = dir.resolve("assembler").toString();
+    new VectorAssembler().setInputCols(new String[] {"a"}).setOutputCol("v").write().save(path);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SavedParams.load(
+        new org.apache.hadoop.fs.Path(path), new Configuration(), PredictionCombiner.class.getName()));
+    assertTrue(e.getMessage().contains(VectorAssembler.class.getName()), e.getMessage());
   }
 
   @Test

@@ -6,16 +6,21 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.nightjar.io.HadoopPaths;
+import io.nightjar.io.ParquetSchemas;
 import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -247,10 +252,18 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
   private static final class Reader extends MLReader<BiasModel> {
     @Override
     public BiasModel load(String path) {
-      BiasModel model = new DefaultParamsReadable<BiasModel>() {}.read().load(path);
-      model.userBiases = sparkSession().read().parquet(path + "/" + USERS_DIR);
-      model.itemBiases = sparkSession().read().parquet(path + "/" + ITEMS_DIR);
+      // Params and tables without a Spark job: the metadata read on the driver, the tables' schema from a footer.
+      Configuration conf = HadoopPaths.conf(sparkSession());
+      BiasModel model = (BiasModel) SavedParams.load(new Path(path), conf, BiasModel.class.getName());
+      model.userBiases = table(path + "/" + USERS_DIR, conf);
+      model.itemBiases = table(path + "/" + ITEMS_DIR, conf);
       return model;
+    }
+
+    private Dataset<Row> table(String dir, Configuration conf) {
+      DataFrameReader reader = sparkSession().read();
+      Optional<StructType> schema = ParquetSchemas.ofDataset(new Path(dir), conf);
+      return (schema.isPresent() ? reader.schema(schema.get()) : reader).parquet(dir);
     }
   }
 }
