@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import io.nightjar.predict.Predictor;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -150,19 +151,24 @@ public final class ProcessPredictBench {
   /**
    * The floor as a process of its own: the CLI's session, the batch read and written back unchanged; with
    * {@code scored}, with the two columns predict adds as well, so that the floor writes as many bytes as predict: a
-   * double {@code prediction} that compresses no better than a model's (uniform random, seeded) and the constant
-   * {@code model_version}.
+   * double {@code prediction} that compresses no better than a model's (uniform random, seeded), written without a
+   * dictionary as predict writes it, and the constant {@code model_version}.
    */
   private static void floor(String batch, String out, boolean scored) {
     SparkSession spark = SparkSessions.start(EnvConfig.embeddedDefault(), "floor");
     try {
       long start = System.nanoTime();
       Dataset<Row> rows = spark.read().parquet(batch);
+      DataFrameWriter<Row> writer;
       if (scored) {
-        rows = rows.withColumn("prediction", rand(SEED).multiply(4).plus(1))
-            .withColumn(Predictor.MODEL_VERSION, lit("20261206-000000-000-0000"));
+        // The prediction is written without a dictionary, as predict writes it: no dictionary is tried and given up.
+        writer = rows.withColumn("prediction", rand(SEED).multiply(4).plus(1))
+            .withColumn(Predictor.MODEL_VERSION, lit("20261206-000000-000-0000"))
+            .write().option("parquet.enable.dictionary#prediction", "false");
+      } else {
+        writer = rows.write();
       }
-      rows.write().mode(SaveMode.Overwrite).partitionBy("ds").parquet(out);
+      writer.mode(SaveMode.Overwrite).partitionBy("ds").parquet(out);
       System.out.println(COPY + (System.nanoTime() - start) / 1_000_000);
     } finally {
       spark.stop();
