@@ -37,7 +37,10 @@ public final class SavedParams {
     DefaultParamsReader.Metadata metadata = metadata(stageDir, conf, expectedClass);
     Params instance;
     try {
-      instance = (Params) Class.forName(metadata.className(), true, Thread.currentThread().getContextClassLoader())
+      // The class loader Spark's Utils.classForName uses: the thread's context loader, else the one that loaded Spark.
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      instance = (Params) Class.forName(metadata.className(), true,
+          loader != null ? loader : Params.class.getClassLoader())
           .getConstructor(String.class).newInstance(metadata.uid());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot build the saved stage " + stageDir + " as a " + metadata.className()
