@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nightjar.error.ModelException;
 import io.nightjar.pipeline.stage.SavedParams;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
@@ -129,17 +127,6 @@ public final class PipelineLoader {
 
   /** The JSON of a saved stage's or pipeline's {@code metadata/part-*} file. */
   private static JsonNode metadata(FileSystem fs, Path dir) throws IOException {
-    Path metadata = new Path(dir, "metadata");
-    if (!fs.exists(metadata)) {
-      throw new ModelException("the saved pipeline has no metadata at " + metadata);
-    }
-    for (FileStatus part : fs.listStatus(metadata)) {
-      if (part.isFile() && part.getPath().getName().startsWith("part-")) {
-        try (InputStream in = fs.open(part.getPath())) {
-          return JSON.readTree(in);
-        }
-      }
-    }
-    throw new ModelException("the saved stage " + dir + " has no metadata part file");
+    return JSON.readTree(SavedParams.metadataText(fs, dir));
   }
 }

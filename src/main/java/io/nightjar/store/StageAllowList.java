@@ -3,8 +3,8 @@ package io.nightjar.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nightjar.error.ModelException;
+import io.nightjar.pipeline.stage.SavedParams;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -65,16 +65,7 @@ public final class StageAllowList {
   }
 
   private static String className(FileSystem fs, Path stageDir) throws IOException {
-    Path metadata = new Path(stageDir, "metadata");
-    for (FileStatus part : fs.listStatus(metadata)) {
-      String name = part.getPath().getName();
-      if (part.isFile() && name.startsWith("part-")) {
-        try (InputStream in = fs.open(part.getPath())) {
-          JsonNode node = JSON.readTree(in);
-          return node == null || node.get("class") == null ? "<none>" : node.get("class").asText();
-        }
-      }
-    }
-    throw new ModelException("the saved stage " + stageDir + " has no metadata part file");
+    JsonNode node = JSON.readTree(SavedParams.metadataText(fs, stageDir));
+    return node == null || node.get("class") == null ? "<none>" : node.get("class").asText();
   }
 }

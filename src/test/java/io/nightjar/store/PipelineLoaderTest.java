@@ -159,6 +159,31 @@ class PipelineLoaderTest extends SparkTestBase {
   }
 
   @Test
+  void metadataInTwoPartFilesIsRefusedByTheLoaderAndTheAllowList() throws IOException {
+    Path saved = dir.resolve("pipeline-of-one");
+    VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"a"}).setOutputCol("v");
+    new PipelineModel("one", new Transformer[] {assembler}).write().save(saved.toString());
+    Path metadata;
+    try (Stream<Path> stages = Files.list(saved.resolve("stages"))) {
+      metadata = stages.findFirst().orElseThrow().resolve("metadata");
+    }
+    Path part;
+    try (Stream<Path> files = Files.list(metadata)) {
+      part = files.filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+    }
+    Files.copy(part, part.resolveSibling("part-99999-crafted.txt"));
+    org.apache.hadoop.fs.Path pipeline = new org.apache.hadoop.fs.Path(saved.toString());
+    Configuration conf = new Configuration();
+    for (org.junit.jupiter.api.function.Executable read : List.<org.junit.jupiter.api.function.Executable>of(
+        () -> PipelineLoader.load(pipeline, conf),
+        () -> StageAllowList.check(pipeline.getFileSystem(conf), pipeline))) {
+      ModelException e = assertThrows(ModelException.class, read);
+      assertTrue(e.getMessage().contains("2 metadata part files"), e.getMessage());
+      assertTrue(e.getMessage().contains(metadata.getParent().getFileName().toString()), e.getMessage());
+    }
+  }
+
+  @Test
   void loadsAnAlsPipelineWithNightjarsOwnStages() throws IOException {
     spark.sparkContext().setCheckpointDir(dir.resolve("checkpoints").toString());
     Dataset<Row> ratings = Fixtures.ratings(spark, 20, 15, 0.5, 3);

@@ -1,12 +1,13 @@
 package io.nightjar.pipeline.stage;
 
+import io.nightjar.error.ModelException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,6 +33,7 @@ public final class SavedParams {
    *
    * @param expectedClass the class the metadata must name; null to take the class it names
    * @throws IllegalArgumentException when the metadata names another class than {@code expectedClass}
+   * @throws ModelException when the metadata is missing, empty or in more than one part file
    */
   public static Params load(Path stageDir, Configuration conf, String expectedClass) {
     DefaultParamsReader.Metadata metadata = metadata(stageDir, conf, expectedClass);
@@ -55,28 +57,43 @@ public final class SavedParams {
    * build themselves ({@link DefaultParamsReader.Metadata#getAndSetParams}).
    */
   public static DefaultParamsReader.Metadata metadata(Path stageDir, Configuration conf, String expectedClass) {
-    Path dir = new Path(stageDir, "metadata");
+    String json;
     try {
-      FileSystem fs = dir.getFileSystem(conf);
-      // The part file Spark's text writer wrote; the listing's order is the file system's, so it is sorted as
-      // Spark's own read would take its first line (a one-line file in one part, in practice).
-      FileStatus part = Arrays.stream(fs.listStatus(dir))
-          .filter(s -> s.isFile() && s.getPath().getName().startsWith("part-"))
-          .min(Comparator.comparing(s -> s.getPath().getName()))
-          .orElseThrow(() -> new IllegalArgumentException("the saved stage " + stageDir + " has no metadata part "
-              + "file under " + dir));
-      String json;
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(part.getPath()),
-          StandardCharsets.UTF_8))) {
-        json = in.readLine();
-      }
-      if (json == null || json.isBlank()) {
-        throw new IllegalArgumentException("the metadata of the saved stage " + stageDir + " is empty: "
-            + part.getPath());
-      }
-      return DefaultParamsReader$.MODULE$.parseMetadata(json, expectedClass == null ? "" : expectedClass);
+      json = metadataText(stageDir.getFileSystem(conf), stageDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the metadata of the saved stage " + stageDir, e);
     }
+    return DefaultParamsReader$.MODULE$.parseMetadata(json, expectedClass == null ? "" : expectedClass);
+  }
+
+  /**
+   * The JSON line of the {@code metadata} file that Spark's {@code DefaultParamsWriter} wrote for the stage or
+   * pipeline saved under {@code stageDir}: its one {@code part-} file. More than one is refused, since which of them a
+   * reader took would then depend on the order it listed or scanned them in.
+   *
+   * @throws ModelException when there is no metadata, or more than one part file, or it is empty
+   */
+  public static String metadataText(FileSystem fs, Path stageDir) throws IOException {
+    Path dir = new Path(stageDir, "metadata");
+    if (!fs.exists(dir)) {
+      throw new ModelException("the saved stage or pipeline " + stageDir + " has no metadata at " + dir);
+    }
+    List<FileStatus> parts = Arrays.stream(fs.listStatus(dir))
+        .filter(s -> s.isFile() && s.getPath().getName().startsWith("part-"))
+        .toList();
+    if (parts.size() != 1) {
+      throw new ModelException("the saved stage or pipeline " + stageDir + " has " + parts.size() + " metadata part "
+          + "files under " + dir + " instead of one; it was not written by Spark's DefaultParamsWriter");
+    }
+    String json;
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(parts.get(0).getPath()),
+        StandardCharsets.UTF_8))) {
+      json = in.readLine();
+    }
+    if (json == null || json.isBlank()) {
+      throw new ModelException("the metadata of the saved stage or pipeline " + stageDir + " is empty: "
+          + parts.get(0).getPath());
+    }
+    return json;
   }
 }
