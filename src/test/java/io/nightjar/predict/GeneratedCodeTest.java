@@ -12,9 +12,6 @@ import io.nightjar.testing.SparkTestBase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -69,21 +66,9 @@ class GeneratedCodeTest extends SparkTestBase {
       spark.conf().set("spark.sql.adaptive.enabled", "false");
       Dataset<Row> planned = left.join(broadcast(spark.range(0, 10).withColumnRenamed("id", "k")),
           col("id").equalTo(col("k")), "left");
-      AtomicInteger jobs = new AtomicInteger();
-      SparkListener counter = new SparkListener() {
-        @Override
-        public void onJobStart(SparkListenerJobStart event) {
-          jobs.incrementAndGet();
-        }
-      };
-      spark.sparkContext().addSparkListener(counter);
-      try {
-        assertEquals(OptionalInt.empty(), GeneratedCode.largestMethodBytes(planned), "not without adaptive execution");
-        spark.sparkContext().listenerBus().waitUntilEmpty();
-      } finally {
-        spark.sparkContext().removeSparkListener(counter);
-      }
-      assertEquals(0, jobs.get(), "the broadcast is not run to measure the code");
+      int jobs = jobsDuring(() -> assertEquals(OptionalInt.empty(), GeneratedCode.largestMethodBytes(planned),
+          "not without adaptive execution")).size();
+      assertEquals(0, jobs, "the broadcast is not run to measure the code");
     } finally {
       spark.conf().set("spark.sql.adaptive.enabled", adaptive);
     }

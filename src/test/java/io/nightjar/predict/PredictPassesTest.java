@@ -24,14 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -54,21 +51,12 @@ class PredictPassesTest extends SparkTestBase {
 
   private static String modelStore;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> JOBS = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeAll
   static void train() {
     Fixtures.homes(spark, 300, 32).write().parquet(dir.resolve("homes").toString());
     modelStore = dir.resolve("models/homes").toString();
     new Trainer(spark, null).train(job("unused", "maxRejectedFraction=0.5"));
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart event) {
-        String description = event.properties() == null ? null
-            : event.properties().getProperty("spark.job.description");
-        JOBS.add(String.valueOf(description));
-      }
-    });
   }
 
   private static JobSpec job(String name, String... overrides) {
@@ -98,22 +86,6 @@ class PredictPassesTest extends SparkTestBase {
 
   private static PredictResult predictAll(JobSpec job) {
     return new Predictor(spark, Optional.empty()).predict(job, Optional.empty(), Optional.empty());
-  }
-
-  private static List<String> jobsDuring(Runnable work) {
-    drainListeners();
-    JOBS.clear();
-    work.run();
-    drainListeners();
-    return new ArrayList<>(JOBS);
-  }
-
-  private static void drainListeners() {
-    try {
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static long count(List<String> jobs, String phase) {

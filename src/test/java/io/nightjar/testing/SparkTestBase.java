@@ -1,5 +1,11 @@
 package io.nightjar.testing;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +33,38 @@ public abstract class SparkTestBase {
     if (spark != null) {
       spark.stop();
       spark = null;
+    }
+  }
+
+  /**
+   * The description ({@code spark.job.description}, "null" when unset) of every Spark job started while
+   * {@code action} ran, counted once the listener bus has delivered every event.
+   */
+  protected static List<String> jobsDuring(Runnable action) {
+    List<String> jobs = Collections.synchronizedList(new ArrayList<>());
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart event) {
+        jobs.add(String.valueOf(event.properties() == null ? null
+            : event.properties().getProperty("spark.job.description")));
+      }
+    };
+    drainListeners();
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      action.run();
+      drainListeners();
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    return new ArrayList<>(jobs);
+  }
+
+  private static void drainListeners() {
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Spark's listener bus did not empty", e);
     }
   }
 }
