@@ -11,8 +11,10 @@ import io.nightjar.pipeline.TabularFeatures;
 import io.nightjar.pipeline.stage.BiasModel;
 import io.nightjar.pipeline.stage.PredictionCombiner;
 import io.nightjar.pipeline.stage.SavedParams;
+import io.nightjar.score.Scorers;
 import io.nightjar.spec.JobSpec;
 import io.nightjar.spec.JobSpecLoader;
+import io.nightjar.spec.ScoringMode;
 import io.nightjar.testing.Fixtures;
 import io.nightjar.testing.SparkTestBase;
 import java.io.IOException;
@@ -27,9 +29,11 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -165,6 +169,38 @@ class PipelineLoaderTest extends SparkTestBase {
     spark.sparkContext().setCheckpointDir(dir.resolve("checkpoints").toString());
     Dataset<Row> ratings = Fixtures.ratings(spark, 20, 15, 0.5, 3);
     assertLoadsLikeSpark(PipelineFactory.build(spec(ALS), null).fit(ratings), ratings);
+  }
+
+  /**
+   * Spark's indexer and ALS model, with their small data, load without a Spark job (DriverStages), hold what Spark's
+   * readers give (the labels, the factor rows and their schema), and the ALS pipeline compiles without one too.
+   */
+  @Test
+  void anAlsPipelineWithSmallTablesLoadsAndCompilesWithoutASparkJob() throws IOException {
+    spark.sparkContext().setCheckpointDir(dir.resolve("checkpoints").toString());
+    Dataset<Row> ratings = Fixtures.ratings(spark, 20, 15, 0.5, 3);
+    String path = dir.resolve("als").toString();
+    PipelineFactory.build(spec(ALS), null).fit(ratings).write().save(path);
+    PipelineModel[] ours = new PipelineModel[1];
+    assertEquals(List.of(), jobsDuring(() -> ours[0] = PipelineLoader.load(new org.apache.hadoop.fs.Path(path),
+        new Configuration())), "a Spark job read the ALS pipeline");
+    assertEquals(List.of(), jobsDuring(() -> Scorers.forModel(ours[0], ScoringMode.COMPILED)),
+        "a Spark job compiled the ALS pipeline");
+    PipelineModel theirs = PipelineModel.load(path);
+    StringIndexerModel indexer = (StringIndexerModel) ours[0].stages()[0];
+    assertArrayEquals(((StringIndexerModel) theirs.stages()[0]).labelsArray(), indexer.labelsArray());
+    assertEquals(2, indexer.labelsArray().length);
+    assertTrue(indexer.labelsArray()[0].length >= 15, "user labels " + indexer.labelsArray()[0].length);
+    ALSModel als = (ALSModel) ours[0].stages()[2];
+    ALSModel sparks = (ALSModel) theirs.stages()[2];
+    assertEquals(sparks.rank(), als.rank());
+    for (String side : List.of("user", "item")) {
+      Dataset<Row> factors = side.equals("user") ? als.userFactors() : als.itemFactors();
+      Dataset<Row> expected = side.equals("user") ? sparks.userFactors() : sparks.itemFactors();
+      assertEquals(expected.schema(), factors.schema(), side);
+      assertEquals(expected.orderBy("id").collectAsList(), factors.orderBy("id").collectAsList(), side);
+      assertTrue(factors.count() >= 10, side);
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.nightjar.io.DriverParquet;
 import io.nightjar.io.HadoopPaths;
 import io.nightjar.io.ParquetSchemas;
 import java.util.List;
@@ -252,7 +253,8 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
   private static final class Reader extends MLReader<BiasModel> {
     @Override
     public BiasModel load(String path) {
-      // Params and tables without a Spark job: the metadata read on the driver, the tables' schema from a footer.
+      // Params and tables without a Spark job: the metadata read on the driver, and the tables too when they are small
+      // (else their schema from a footer, and the rows read by Spark).
       Configuration conf = HadoopPaths.conf(sparkSession());
       BiasModel model = (BiasModel) SavedParams.load(new Path(path), conf, BiasModel.class.getName());
       model.userBiases = table(path + "/" + USERS_DIR, conf);
@@ -261,6 +263,10 @@ public class BiasModel extends Model<BiasModel> implements DefaultParamsWritable
     }
 
     private Dataset<Row> table(String dir, Configuration conf) {
+      Optional<Dataset<Row>> small = DriverParquet.read(sparkSession(), new Path(dir), conf);
+      if (small.isPresent()) {
+        return small.get();
+      }
       DataFrameReader reader = sparkSession().read();
       Optional<StructType> schema = ParquetSchemas.ofDataset(new Path(dir), conf);
       return (schema.isPresent() ? reader.schema(schema.get()) : reader).parquet(dir);
