@@ -29,6 +29,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.UserDefinedType;
 
 /**
  * A small Parquet dataset that Spark wrote (a saved model's lookup table: ALS factors, an indexer's labels, biases),
@@ -38,9 +39,10 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Only what Spark itself would read is read: the schema is the one Spark recorded in the footers (every file must
  * record the same one), and the values are converted to that schema's types. Only the types a saved model's tables use
- * are handled: whole numbers, floats, doubles, booleans, strings, and arrays of those (nested too). For anything else
- * (another type, a file written by another tool, a dataset above the size limit, partition directories) the answer is
- * empty, and the caller reads the dataset with Spark as before.
+ * are handled: whole numbers, floats, doubles, booleans, strings, and arrays and structs of those (nested too); a
+ * user-defined type (an ML vector) comes back from {@link #rows} as a row of its SQL type, for the caller to build,
+ * and is refused by {@link #read}. For anything else (another type, a file written by another tool, a dataset above
+ * the size limit, partition directories) the answer is empty, and the caller reads the dataset with Spark as before.
  */
 public final class DriverParquet {
   /** Above this many bytes of Parquet files a table is left to Spark: collecting it would cost the driver memory. */
@@ -53,7 +55,8 @@ public final class DriverParquet {
    * it), or empty when it cannot or should not be read on the driver ({@link #rows}).
    */
   public static Optional<Dataset<Row>> read(SparkSession spark, Path dir, Configuration conf) {
-    return rows(dir, conf, MAX_BYTES).map(table -> spark.createDataFrame(table.rows(), table.schema()));
+    return rows(dir, conf, MAX_BYTES).filter(table -> !hasUserType(table.schema()))
+        .map(table -> spark.createDataFrame(table.rows(), table.schema()));
   }
 
   /**
@@ -151,6 +154,12 @@ public final class DriverParquet {
   }
 
   private static boolean layoutOf(Type type, DataType dataType) {
+    if (dataType instanceof UserDefinedType<?> udt) {
+      return layoutOf(type, udt.sqlType());
+    }
+    if (dataType instanceof StructType struct) {
+      return !type.isPrimitive() && type.getLogicalTypeAnnotation() == null && matches(type.asGroupType(), struct);
+    }
     if (dataType instanceof ArrayType array) {
       return !type.isPrimitive() && element(type.asGroupType()) != null
           && layoutOf(element(type.asGroupType()), array.elementType());
@@ -213,6 +222,17 @@ public final class DriverParquet {
   }
 
   private static Object value(Group group, int field, int at, DataType type) {
+    if (type instanceof UserDefinedType<?> udt) {
+      return value(group, field, at, udt.sqlType());
+    }
+    if (type instanceof StructType struct) {
+      Group nested = group.getGroup(field, at);
+      Object[] values = new Object[struct.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = value(nested, struct.fields()[i].name(), struct.fields()[i].dataType());
+      }
+      return RowFactory.create(values);
+    }
     if (type instanceof ArrayType array) {
       Group list = group.getGroup(field, at);
       int n = list.getFieldRepetitionCount(0);
@@ -255,6 +275,18 @@ public final class DriverParquet {
     throw new IllegalArgumentException("not a type read on the driver: " + type);
   }
 
+  /** True when the type is, or holds, a user-defined type (an ML vector or matrix). */
+  private static boolean hasUserType(DataType type) {
+    if (type instanceof UserDefinedType<?>) {
+      return true;
+    }
+    if (type instanceof ArrayType array) {
+      return hasUserType(array.elementType());
+    }
+    return type instanceof StructType struct
+        && Arrays.stream(struct.fields()).anyMatch(field -> hasUserType(field.dataType()));
+  }
+
   /** True when every column's type is one {@link #value} converts. */
   private static boolean supported(StructType schema) {
     return Arrays.stream(schema.fields()).allMatch(field -> supported(field.dataType()));
@@ -263,6 +295,12 @@ public final class DriverParquet {
   private static boolean supported(DataType type) {
     if (type instanceof ArrayType array) {
       return supported(array.elementType());
+    }
+    if (type instanceof StructType struct) {
+      return supported(struct);
+    }
+    if (type instanceof UserDefinedType<?> udt) {
+      return supported(udt.sqlType());
     }
     return type.equals(DataTypes.IntegerType) || type.equals(DataTypes.ShortType) || type.equals(DataTypes.ByteType)
         || type.equals(DataTypes.LongType) || type.equals(DataTypes.DoubleType) || type.equals(DataTypes.FloatType)

@@ -10,34 +10,49 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.feature.ImputerModel;
+import org.apache.spark.ml.feature.OneHotEncoderModel;
 import org.apache.spark.ml.feature.StringIndexerModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.ml.regression.LinearRegressionModel;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import scala.Option;
 
 /**
  * Spark's own stages with data, built as their {@code MLReadable} readers build them, but with data small enough for
- * the driver read there, with no Spark job ({@link DriverParquet}): an ALS model's factor tables and a string
- * indexer's labels. Spark's readers read the metadata with a job, infer each table's schema with another and, for the
- * indexer, collect the labels with a third; in a fresh JVM those small jobs cost seconds of a short predict run. The
+ * the driver read there, with no Spark job ({@link DriverParquet}): an ALS model's factor tables, a string indexer's
+ * labels, an imputer's surrogates, a one-hot encoder's category sizes and a linear regression's coefficients. Spark's
+ * readers read the metadata with a job, infer each table's schema with another and collect the data with a third
+ * (through Scala reflection's encoders); in a fresh JVM those small jobs cost seconds of CPU in a short predict run. The
  * saved params are parsed and applied by Spark's own code, as in {@link SavedParams}, and the objects are made with
  * the constructors Spark's readers call, so the stage is the one {@code PipelineModel.load} gives (
  * {@code PipelineLoaderTest} compares params and data). Anything this class does not recognise (a format of an older
- * Spark, data above {@link DriverParquet#MAX_BYTES}) is left to Spark's reader.
+ * Spark, data above {@link DriverParquet#MAX_BYTES}, a data row of another shape) is left to Spark's reader.
  */
 final class DriverStages {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ALS = ALSModel.class.getName();
   private static final String INDEXER = StringIndexerModel.class.getName();
+  private static final String IMPUTER = "org.apache.spark.ml.feature.ImputerModel";
+  private static final String ONE_HOT = "org.apache.spark.ml.feature.OneHotEncoderModel";
+  private static final String LINEAR = "org.apache.spark.ml.regression.LinearRegressionModel";
 
   private DriverStages() {}
 
   /** True for the classes this reader may build. */
   static boolean handles(String className) {
-    return ALS.equals(className) || INDEXER.equals(className);
+    return ALS.equals(className) || INDEXER.equals(className) || IMPUTER.equals(className)
+        || ONE_HOT.equals(className) || LINEAR.equals(className);
   }
 
   /**
@@ -53,7 +68,106 @@ final class DriverStages {
     if (INDEXER.equals(className)) {
       return indexer(spark, dir, conf);
     }
-    return Optional.empty();
+    DefaultParamsReader.Metadata metadata = SavedParams.metadata(dir, conf, className);
+    if (majorVersion(metadata.sparkVersion()) < 3) {
+      return Optional.empty();
+    }
+    Optional<Row> data = DriverParquet.rows(new Path(dir, "data"), conf, DriverParquet.MAX_BYTES)
+        .filter(table -> table.rows().size() == 1)
+        .map(table -> withSchema(table.rows().get(0), table.schema()));
+    if (data.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Transformer> stage = switch (className) {
+      case IMPUTER -> imputer(metadata.uid(), data.get());
+      case ONE_HOT -> oneHot(metadata.uid(), data.get());
+      case LINEAR -> linear(metadata.uid(), data.get());
+      default -> Optional.empty();
+    };
+    stage.ifPresent(s -> metadata.getAndSetParams(s, Option.empty()));
+    return stage;
+  }
+
+  /** As Spark's ImputerModel reader: one row, a double surrogate per input column, named after it. */
+  private static Optional<Transformer> imputer(String uid, Row data) {
+    StructType schema = data.schema();
+    String[] columns = schema.fieldNames();
+    double[] surrogates = new double[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      if (!schema.fields()[i].dataType().equals(DataTypes.DoubleType) || data.isNullAt(i)) {
+        return Optional.empty();
+      }
+      surrogates[i] = data.getDouble(i);
+    }
+    return Optional.of(new ImputerModel(uid, columns, surrogates));
+  }
+
+  /** As Spark's OneHotEncoderModel reader: one row holding {@code categorySizes}. */
+  private static Optional<Transformer> oneHot(String uid, Row data) {
+    Optional<List<?>> sizes = field(data, "categorySizes", DataTypes.createArrayType(DataTypes.IntegerType, true))
+        .map(List.class::cast);
+    if (sizes.isEmpty() || sizes.get().contains(null)) {
+      return Optional.empty();
+    }
+    return Optional.of(new OneHotEncoderModel(uid, sizes.get().stream().mapToInt(n -> (Integer) n).toArray()));
+  }
+
+  /** As Spark's LinearRegressionModel reader for a model saved by Spark 3 or later: intercept, coefficients, scale. */
+  private static Optional<Transformer> linear(String uid, Row data) {
+    Optional<Object> intercept = field(data, "intercept", DataTypes.DoubleType);
+    Optional<Object> scale = field(data, "scale", DataTypes.DoubleType);
+    Optional<Vector> coefficients = data.schema().getFieldIndex("coefficients").isDefined()
+        && data.schema().apply("coefficients").dataType() instanceof VectorUDT
+        ? vector((Row) data.get(data.fieldIndex("coefficients"))) : Optional.empty();
+    if (intercept.isEmpty() || scale.isEmpty() || coefficients.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new LinearRegressionModel(uid, coefficients.get(), (Double) intercept.get(),
+        (Double) scale.get()));
+  }
+
+  private static Row withSchema(Row row, StructType schema) {
+    Object[] values = new Object[row.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = row.get(i);
+    }
+    return new GenericRowWithSchema(values, schema);
+  }
+
+  /** The non-null value of the field {@code name} of type {@code type}, if the row has it. */
+  private static Optional<Object> field(Row data, String name, DataType type) {
+    if (data.schema().getFieldIndex(name).isEmpty() || !data.schema().apply(name).dataType().equals(type)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(data.get(data.fieldIndex(name)));
+  }
+
+  /**
+   * An ML vector from the row Spark's {@code VectorUDT} stores it as: type 0 sparse (size, indices, values), type 1
+   * dense (values); empty for anything else.
+   */
+  static Optional<Vector> vector(Row stored) {
+    if (stored == null || stored.isNullAt(0) || stored.isNullAt(3)) {
+      return Optional.empty();
+    }
+    List<?> values = (List<?>) stored.get(3);
+    if (values.contains(null)) {
+      return Optional.empty();
+    }
+    double[] doubles = values.stream().mapToDouble(v -> (Double) v).toArray();
+    byte type = stored.getByte(0);
+    if (type == 1) {
+      return Optional.of(Vectors.dense(doubles));
+    }
+    if (type != 0 || stored.isNullAt(1) || stored.isNullAt(2)) {
+      return Optional.empty();
+    }
+    List<?> indices = (List<?>) stored.get(2);
+    if (indices.contains(null) || indices.size() != doubles.length) {
+      return Optional.empty();
+    }
+    return Optional.of(Vectors.sparse(stored.getInt(1), indices.stream().mapToInt(i -> (Integer) i).toArray(),
+        doubles));
   }
 
   /** As Spark's ALSModel reader: the rank from the metadata, the two factor tables, the saved params. */

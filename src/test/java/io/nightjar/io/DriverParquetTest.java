@@ -11,6 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -31,7 +33,9 @@ class DriverParquetTest extends SparkTestBase {
       .add("by", DataTypes.ByteType, true)
       .add("factors", DataTypes.createArrayType(DataTypes.FloatType, false), true)
       .add("maybe", DataTypes.createArrayType(DataTypes.DoubleType, true), true)
-      .add("labels", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.StringType, true), true), true);
+      .add("labels", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.StringType, true), true), true)
+      .add("pair", new StructType().add("a", DataTypes.IntegerType, true)
+          .add("t", DataTypes.createArrayType(DataTypes.StringType, true), true), true);
 
   @TempDir
   Path dir;
@@ -39,13 +43,15 @@ class DriverParquetTest extends SparkTestBase {
   private static List<Row> rows() {
     List<Row> rows = new ArrayList<>();
     rows.add(RowFactory.create(1, 10L, 1.5, 2.5f, "a", true, (short) 3, (byte) 4, List.of(0.25f, -1f, 3f),
-        Arrays.asList(1.0, null, Double.NaN), List.of(List.of("x", "y"), Arrays.asList("z", null))));
-    rows.add(RowFactory.create(2, null, null, null, null, null, null, null, null, null, null));
+        Arrays.asList(1.0, null, Double.NaN), List.of(List.of("x", "y"), Arrays.asList("z", null)),
+        RowFactory.create(7, List.of("p", "q"))));
+    rows.add(RowFactory.create(2, null, null, null, null, null, null, null, null, null, null, null));
     rows.add(RowFactory.create(3, Long.MIN_VALUE, Double.NEGATIVE_INFINITY, Float.NaN, "é ünïcode", false,
-        Short.MIN_VALUE, Byte.MAX_VALUE, List.of(), List.of(), List.of(List.of())));
+        Short.MIN_VALUE, Byte.MAX_VALUE, List.of(), List.of(), List.of(List.of()), RowFactory.create(null, null)));
     for (int id = 4; id < 40; id++) {
       rows.add(RowFactory.create(id, (long) id * id, id / 7.0, id / 3f, "id" + id, id % 2 == 0, (short) id,
-          (byte) id, List.of(id * 0.5f, id * -0.25f), List.of((double) id), List.of(List.of("l" + id))));
+          (byte) id, List.of(id * 0.5f, id * -0.25f), List.of((double) id), List.of(List.of("l" + id)),
+          RowFactory.create(id, List.of())));
     }
     return rows;
   }
@@ -95,12 +101,19 @@ class DriverParquetTest extends SparkTestBase {
     org.apache.hadoop.fs.Path table = new org.apache.hadoop.fs.Path(write(small, "sized"));
     assertTrue(DriverParquet.rows(table, conf, 1_000_000).isPresent());
     assertEquals(Optional.empty(), DriverParquet.rows(table, conf, 100));
-    // A type it does not convert: a map, a struct, a decimal.
-    for (String expression : List.of("map('k', i) AS m", "named_struct('a', i) AS st", "CAST(i AS DECIMAL(9,2)) AS dec")) {
+    // A type it does not convert: a map, a decimal, a date.
+    for (String expression : List.of("map('k', i) AS m", "CAST(i AS DECIMAL(9,2)) AS dec", "current_date() AS day")) {
       org.apache.hadoop.fs.Path other = new org.apache.hadoop.fs.Path(write(small.selectExpr("i", expression),
           "type-" + expression.substring(expression.lastIndexOf(' ') + 1)));
       assertEquals(Optional.empty(), DriverParquet.rows(other, conf, DriverParquet.MAX_BYTES), expression);
     }
+    // An ML vector: its stored row for the caller to build (rows), but no DataFrame of rows in place of vectors.
+    org.apache.hadoop.fs.Path vectors = new org.apache.hadoop.fs.Path(dir.resolve("vectors").toString());
+    spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(1.0, 2.0))),
+        new StructType().add("v", new VectorUDT())).write().parquet(vectors.toString());
+    assertEquals(Optional.empty(), DriverParquet.read(spark, vectors, conf));
+    Row stored = (Row) DriverParquet.rows(vectors, conf, DriverParquet.MAX_BYTES).orElseThrow().rows().get(0).get(0);
+    assertEquals(List.of(1.0, 2.0), stored.get(3));
     // Partition directories; no such directory; files that record different schemas.
     org.apache.hadoop.fs.Path partitioned = new org.apache.hadoop.fs.Path(dir.resolve("partitioned").toString());
     small.write().partitionBy("b").parquet(partitioned.toString());

@@ -29,11 +29,17 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.feature.ImputerModel;
+import org.apache.spark.ml.feature.OneHotEncoderModel;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.ml.regression.LinearRegressionModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -209,6 +215,62 @@ class PipelineLoaderTest extends SparkTestBase {
     JobSpec spec = spec(TABULAR);
     TabularFeatures features = TabularFeatures.resolve(spec.tabularColumns(), homes.schema(), Set.of());
     assertLoadsLikeSpark(PipelineFactory.build(spec, features).fit(homes), homes);
+  }
+
+  /**
+   * An ElasticNet pipeline (imputer, indexer, one-hot encoder, assembler, linear regression) loads without a Spark job
+   * and holds the surrogates, labels, category sizes and coefficients Spark's readers give.
+   */
+  @Test
+  void anElasticNetPipelineLoadsWithoutASparkJob() throws IOException {
+    Dataset<Row> homes = Fixtures.homes(spark, 300, 3);
+    JobSpec spec = spec(TABULAR);
+    TabularFeatures features = TabularFeatures.resolve(spec.tabularColumns(), homes.schema(), Set.of());
+    String path = dir.resolve("elasticnet").toString();
+    PipelineFactory.build(spec, features).fit(homes).write().save(path);
+    PipelineModel[] ours = new PipelineModel[1];
+    assertEquals(List.of(), jobsDuring(() -> ours[0] = PipelineLoader.load(new org.apache.hadoop.fs.Path(path),
+        new Configuration())), "a Spark job read the ElasticNet pipeline");
+    PipelineModel theirs = PipelineModel.load(path);
+    List<String> classes = new java.util.ArrayList<>();
+    for (int index = 0; index < theirs.stages().length; index++) {
+      Transformer mine = ours[0].stages()[index];
+      Transformer sparks = theirs.stages()[index];
+      classes.add(mine.getClass().getSimpleName());
+      if (mine instanceof ImputerModel imputer) {
+        assertEquals(((ImputerModel) sparks).surrogateDF().collectAsList(), imputer.surrogateDF().collectAsList());
+        assertEquals(((ImputerModel) sparks).surrogateDF().schema(), imputer.surrogateDF().schema());
+      } else if (mine instanceof OneHotEncoderModel oneHot) {
+        assertArrayEquals(((OneHotEncoderModel) sparks).categorySizes(), oneHot.categorySizes());
+      } else if (mine instanceof StringIndexerModel indexer) {
+        assertArrayEquals(((StringIndexerModel) sparks).labelsArray(), indexer.labelsArray());
+      } else if (mine instanceof LinearRegressionModel linear) {
+        LinearRegressionModel expected = (LinearRegressionModel) sparks;
+        assertEquals(expected.coefficients(), linear.coefficients());
+        assertEquals(expected.intercept(), linear.intercept());
+        assertEquals(expected.scale(), linear.scale());
+        assertTrue(linear.coefficients().size() >= 3, linear.coefficients().toString());
+      }
+    }
+    assertTrue(classes.containsAll(List.of("ImputerModel", "StringIndexerModel", "OneHotEncoderModel",
+        "LinearRegressionModel")), classes.toString());
+  }
+
+  /** A vector as Spark's VectorUDT stores it in Parquet, dense and sparse, comes back as the same vector. */
+  @Test
+  void storedVectorsAreRebuiltDenseAndSparse() {
+    List<Vector> vectors = List.of(Vectors.dense(1.5, -2.0, 0.0), Vectors.sparse(5, new int[] {1, 4},
+        new double[] {3.0, -0.5}), Vectors.dense(new double[0]));
+    List<Row> rows = vectors.stream().map(v -> org.apache.spark.sql.RowFactory.create(v)).toList();
+    String path = dir.resolve("vectors").toString();
+    spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("v", new VectorUDT()))
+        .coalesce(1).write().parquet(path);
+    io.nightjar.io.DriverParquet.Table table = io.nightjar.io.DriverParquet.rows(
+        new org.apache.hadoop.fs.Path(path), new Configuration(), 1 << 20).orElseThrow();
+    assertEquals(new VectorUDT(), table.schema().apply("v").dataType());
+    List<Vector> read = table.rows().stream().map(r -> DriverStages.vector((Row) r.get(0)).orElseThrow()).toList();
+    assertEquals(vectors, read);
+    assertTrue(read.get(1) instanceof org.apache.spark.ml.linalg.SparseVector);
   }
 
   @Test
