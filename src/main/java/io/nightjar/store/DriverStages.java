@@ -13,6 +13,11 @@ import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.ImputerModel;
 import org.apache.spark.ml.feature.OneHotEncoderModel;
 import org.apache.spark.ml.feature.StringIndexerModel;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.linalg.DenseMatrix;
+import org.apache.spark.ml.linalg.Matrix;
+import org.apache.spark.ml.linalg.MatrixUDT;
+import org.apache.spark.ml.linalg.SparseMatrix;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -31,9 +36,10 @@ import scala.Option;
 /**
  * Spark's own stages with data, built as their {@code MLReadable} readers build them, but with data small enough for
  * the driver read there, with no Spark job ({@link DriverParquet}): an ALS model's factor tables, a string indexer's
- * labels, an imputer's surrogates, a one-hot encoder's category sizes and a linear regression's coefficients. Spark's
- * readers read the metadata with a job, infer each table's schema with another and collect the data with a third
- * (through Scala reflection's encoders); in a fresh JVM those small jobs cost seconds of CPU in a short predict run. The
+ * labels, an imputer's surrogates, a one-hot encoder's category sizes, and the coefficients of a linear or logistic
+ * regression. Spark's readers read the metadata with a job, infer each table's schema with another and collect the
+ * data with a third (through Scala reflection's encoders); in a fresh JVM those small jobs cost seconds of CPU in a
+ * short predict run. The
  * saved params are parsed and applied by Spark's own code, as in {@link SavedParams}, and the objects are made with
  * the constructors Spark's readers call, so the stage is the one {@code PipelineModel.load} gives (
  * {@code PipelineLoaderTest} compares params and data). Anything this class does not recognise (a format of an older
@@ -46,13 +52,14 @@ final class DriverStages {
   private static final String IMPUTER = "org.apache.spark.ml.feature.ImputerModel";
   private static final String ONE_HOT = "org.apache.spark.ml.feature.OneHotEncoderModel";
   private static final String LINEAR = "org.apache.spark.ml.regression.LinearRegressionModel";
+  private static final String LOGISTIC = "org.apache.spark.ml.classification.LogisticRegressionModel";
 
   private DriverStages() {}
 
   /** True for the classes this reader may build. */
   static boolean handles(String className) {
     return ALS.equals(className) || INDEXER.equals(className) || IMPUTER.equals(className)
-        || ONE_HOT.equals(className) || LINEAR.equals(className);
+        || ONE_HOT.equals(className) || LINEAR.equals(className) || LOGISTIC.equals(className);
   }
 
   /**
@@ -82,6 +89,7 @@ final class DriverStages {
       case IMPUTER -> imputer(metadata.uid(), data.get());
       case ONE_HOT -> oneHot(metadata.uid(), data.get());
       case LINEAR -> linear(metadata.uid(), data.get());
+      case LOGISTIC -> logistic(metadata.uid(), data.get());
       default -> Optional.empty();
     };
     stage.ifPresent(s -> metadata.getAndSetParams(s, Option.empty()));
@@ -134,6 +142,69 @@ final class DriverStages {
     return new GenericRowWithSchema(values, schema);
   }
 
+  /**
+   * As Spark's LogisticRegressionModel reader for a model saved by Spark 3 or later: the number of classes, whether it
+   * is multinomial, the intercepts and the coefficient matrix.
+   */
+  private static Optional<Transformer> logistic(String uid, Row data) {
+    Optional<Object> classes = field(data, "numClasses", DataTypes.IntegerType);
+    Optional<Object> multinomial = field(data, "isMultinomial", DataTypes.BooleanType);
+    Optional<Vector> intercepts = data.schema().getFieldIndex("interceptVector").isDefined()
+        && data.schema().apply("interceptVector").dataType() instanceof VectorUDT
+        ? vector((Row) data.get(data.fieldIndex("interceptVector"))) : Optional.empty();
+    Optional<Matrix> coefficients = data.schema().getFieldIndex("coefficientMatrix").isDefined()
+        && data.schema().apply("coefficientMatrix").dataType() instanceof MatrixUDT
+        ? matrix((Row) data.get(data.fieldIndex("coefficientMatrix"))) : Optional.empty();
+    if (classes.isEmpty() || multinomial.isEmpty() || intercepts.isEmpty() || coefficients.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new LogisticRegressionModel(uid, coefficients.get(), intercepts.get(), (Integer) classes.get(),
+        (Boolean) multinomial.get()));
+  }
+
+  /**
+   * An ML matrix from the row Spark's {@code MatrixUDT} stores it as (type, numRows, numCols, colPtrs, rowIndices,
+   * values, isTransposed): type 0 sparse, type 1 dense; empty for anything else.
+   */
+  static Optional<Matrix> matrix(Row stored) {
+    if (stored == null || stored.isNullAt(0) || stored.isNullAt(1) || stored.isNullAt(2) || stored.isNullAt(5)
+        || stored.isNullAt(6)) {
+      return Optional.empty();
+    }
+    Optional<double[]> values = doubles(stored.get(5));
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    int rows = stored.getInt(1);
+    int columns = stored.getInt(2);
+    boolean transposed = stored.getBoolean(6);
+    byte type = stored.getByte(0);
+    if (type == 1) {
+      return Optional.of(new DenseMatrix(rows, columns, values.get(), transposed));
+    }
+    if (type != 0 || stored.isNullAt(3) || stored.isNullAt(4)) {
+      return Optional.empty();
+    }
+    Optional<int[]> pointers = ints(stored.get(3));
+    Optional<int[]> indices = ints(stored.get(4));
+    if (pointers.isEmpty() || indices.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new SparseMatrix(rows, columns, pointers.get(), indices.get(), values.get(), transposed));
+  }
+
+  private static Optional<double[]> doubles(Object list) {
+    List<?> values = (List<?>) list;
+    return values.contains(null) ? Optional.empty()
+        : Optional.of(values.stream().mapToDouble(v -> (Double) v).toArray());
+  }
+
+  private static Optional<int[]> ints(Object list) {
+    List<?> values = (List<?>) list;
+    return values.contains(null) ? Optional.empty()
+        : Optional.of(values.stream().mapToInt(v -> (Integer) v).toArray());
+  }
+
   /** The non-null value of the field {@code name} of type {@code type}, if the row has it. */
   private static Optional<Object> field(Row data, String name, DataType type) {
     if (data.schema().getFieldIndex(name).isEmpty() || !data.schema().apply(name).dataType().equals(type)) {
@@ -150,24 +221,22 @@ final class DriverStages {
     if (stored == null || stored.isNullAt(0) || stored.isNullAt(3)) {
       return Optional.empty();
     }
-    List<?> values = (List<?>) stored.get(3);
-    if (values.contains(null)) {
+    Optional<double[]> values = doubles(stored.get(3));
+    if (values.isEmpty()) {
       return Optional.empty();
     }
-    double[] doubles = values.stream().mapToDouble(v -> (Double) v).toArray();
     byte type = stored.getByte(0);
     if (type == 1) {
-      return Optional.of(Vectors.dense(doubles));
+      return Optional.of(Vectors.dense(values.get()));
     }
     if (type != 0 || stored.isNullAt(1) || stored.isNullAt(2)) {
       return Optional.empty();
     }
-    List<?> indices = (List<?>) stored.get(2);
-    if (indices.contains(null) || indices.size() != doubles.length) {
+    Optional<int[]> indices = ints(stored.get(2));
+    if (indices.isEmpty() || indices.get().length != values.get().length) {
       return Optional.empty();
     }
-    return Optional.of(Vectors.sparse(stored.getInt(1), indices.stream().mapToInt(i -> (Integer) i).toArray(),
-        doubles));
+    return Optional.of(Vectors.sparse(stored.getInt(1), indices.get(), values.get()));
   }
 
   /** As Spark's ALSModel reader: the rank from the metadata, the two factor tables, the saved params. */

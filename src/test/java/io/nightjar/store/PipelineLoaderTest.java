@@ -33,6 +33,11 @@ import org.apache.spark.ml.feature.ImputerModel;
 import org.apache.spark.ml.feature.OneHotEncoderModel;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.linalg.Matrices;
+import org.apache.spark.ml.linalg.Matrix;
+import org.apache.spark.ml.linalg.MatrixUDT;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -271,6 +276,63 @@ class PipelineLoaderTest extends SparkTestBase {
     List<Vector> read = table.rows().stream().map(r -> DriverStages.vector((Row) r.get(0)).orElseThrow()).toList();
     assertEquals(vectors, read);
     assertTrue(read.get(1) instanceof org.apache.spark.ml.linalg.SparseVector);
+  }
+
+  /** Logistic regressions, binomial and multinomial, load without a Spark job and as Spark's reader loads them. */
+  @Test
+  void logisticRegressionsLoadWithoutASparkJob() {
+    List<Row> rows = new java.util.ArrayList<>();
+    java.util.Random random = new java.util.Random(5);
+    for (int k = 0; k < 300; k++) {
+      double a = random.nextGaussian();
+      double b = random.nextGaussian();
+      rows.add(org.apache.spark.sql.RowFactory.create(Vectors.dense(a, b, random.nextGaussian()),
+          (double) (a + b > 0.5 ? 2 : a > 0 ? 1 : 0), a > 0 ? 1.0 : 0.0));
+    }
+    Dataset<Row> data = spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+        .add("features", new VectorUDT()).add("three", "double").add("two", "double"));
+    for (String family : List.of("binomial", "multinomial")) {
+      LogisticRegressionModel fitted = new LogisticRegression().setFamily(family).setElasticNetParam(1.0)
+          .setRegParam(0.05).setLabelCol(family.equals("binomial") ? "two" : "three").fit(data);
+      String path = dir.resolve("logistic-" + family).toString();
+      try {
+        new PipelineModel("logistic", new Transformer[] {fitted}).write().save(path);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      PipelineModel[] ours = new PipelineModel[1];
+      assertEquals(List.of(), jobsDuring(() -> ours[0] = PipelineLoader.load(new org.apache.hadoop.fs.Path(path),
+          new Configuration())), family);
+      LogisticRegressionModel mine = (LogisticRegressionModel) ours[0].stages()[0];
+      LogisticRegressionModel sparks = (LogisticRegressionModel) PipelineModel.load(path).stages()[0];
+      assertEquals(sparks.coefficientMatrix(), mine.coefficientMatrix(), family);
+      assertEquals(sparks.interceptVector(), mine.interceptVector(), family);
+      assertEquals(sparks.numClasses(), mine.numClasses(), family);
+      assertEquals(family.equals("binomial") ? 2 : 3, mine.numClasses(), family);
+      assertEquals(params(sparks), params(mine), family);
+      assertEquals(sparks.transform(data).select("probability").collectAsList(),
+          mine.transform(data).select("probability").collectAsList(), family);
+    }
+  }
+
+  /** A matrix as Spark's MatrixUDT stores it in Parquet, dense and sparse, transposed or not, comes back the same. */
+  @Test
+  void storedMatricesAreRebuiltDenseAndSparse() {
+    List<Matrix> matrices = List.of(Matrices.dense(2, 3, new double[] {1, 2, 3, 4, 5, 6}),
+        Matrices.dense(2, 3, new double[] {1, 2, 3, 4, 5, 6}).transpose(),
+        Matrices.sparse(3, 2, new int[] {0, 1, 3}, new int[] {0, 1, 2}, new double[] {1.5, -2, 4}),
+        Matrices.sparse(3, 2, new int[] {0, 1, 3}, new int[] {0, 1, 2}, new double[] {1.5, -2, 4}).transpose());
+    List<Row> rows = matrices.stream().map(m -> org.apache.spark.sql.RowFactory.create(m)).toList();
+    String path = dir.resolve("matrices").toString();
+    spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("m", new MatrixUDT()))
+        .coalesce(1).write().parquet(path);
+    List<Matrix> read = io.nightjar.io.DriverParquet.rows(new org.apache.hadoop.fs.Path(path), new Configuration(),
+        1 << 20).orElseThrow().rows().stream().map(r -> DriverStages.matrix((Row) r.get(0)).orElseThrow()).toList();
+    assertEquals(matrices, read);
+    for (int index = 0; index < matrices.size(); index++) {
+      assertEquals(matrices.get(index).getClass(), read.get(index).getClass());
+      assertEquals(matrices.get(index).isTransposed(), read.get(index).isTransposed());
+    }
   }
 
   @Test
