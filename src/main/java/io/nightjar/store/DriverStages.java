@@ -124,14 +124,18 @@ final class DriverStages {
   private static Optional<Transformer> linear(String uid, Row data) {
     Optional<Object> intercept = field(data, "intercept", DataTypes.DoubleType);
     Optional<Object> scale = field(data, "scale", DataTypes.DoubleType);
-    Optional<Vector> coefficients = data.schema().getFieldIndex("coefficients").isDefined()
-        && data.schema().apply("coefficients").dataType() instanceof VectorUDT
-        ? vector((Row) data.get(data.fieldIndex("coefficients"))) : Optional.empty();
+    Optional<Vector> coefficients = stored(data, "coefficients", VectorUDT.class).flatMap(DriverStages::vector);
     if (intercept.isEmpty() || scale.isEmpty() || coefficients.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new LinearRegressionModel(uid, coefficients.get(), (Double) intercept.get(),
         (Double) scale.get()));
+  }
+
+  /** The stored row of the field {@code name} when it is of the user-defined type {@code udt} and not null. */
+  private static Optional<Row> stored(Row data, String name, Class<?> udt) {
+    return data.schema().getFieldIndex(name).isDefined() && udt.isInstance(data.schema().apply(name).dataType())
+        ? Optional.ofNullable((Row) data.get(data.fieldIndex(name))) : Optional.empty();
   }
 
   private static Row withSchema(Row row, StructType schema) {
@@ -149,12 +153,9 @@ final class DriverStages {
   private static Optional<Transformer> logistic(String uid, Row data) {
     Optional<Object> classes = field(data, "numClasses", DataTypes.IntegerType);
     Optional<Object> multinomial = field(data, "isMultinomial", DataTypes.BooleanType);
-    Optional<Vector> intercepts = data.schema().getFieldIndex("interceptVector").isDefined()
-        && data.schema().apply("interceptVector").dataType() instanceof VectorUDT
-        ? vector((Row) data.get(data.fieldIndex("interceptVector"))) : Optional.empty();
-    Optional<Matrix> coefficients = data.schema().getFieldIndex("coefficientMatrix").isDefined()
-        && data.schema().apply("coefficientMatrix").dataType() instanceof MatrixUDT
-        ? matrix((Row) data.get(data.fieldIndex("coefficientMatrix"))) : Optional.empty();
+    Optional<Vector> intercepts = stored(data, "interceptVector", VectorUDT.class).flatMap(DriverStages::vector);
+    Optional<Matrix> coefficients = stored(data, "coefficientMatrix", MatrixUDT.class)
+        .flatMap(DriverStages::matrix);
     if (classes.isEmpty() || multinomial.isEmpty() || intercepts.isEmpty() || coefficients.isEmpty()) {
       return Optional.empty();
     }
