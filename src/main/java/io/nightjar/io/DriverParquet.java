@@ -61,9 +61,9 @@ public final class DriverParquet {
 
   /**
    * The rows of the Spark-written Parquet dataset under {@code dir} and the schema Spark reads them with (the one its
-   * footers record, every field nullable, as Spark makes a file source's schema); empty when
-   * its data files add up to more than {@code maxBytes}, when it has a subdirectory (partitions) or no data file, when
-   * a file records no Spark schema or another one than the first, or when a column's type is not one handled here.
+   * footers record, every field nullable, as Spark makes a file source's schema). Empty when its data files add up to
+   * more than {@code maxBytes}, when it has a subdirectory (partitions) or no data file, when a file records no Spark
+   * schema or another one than the first, or when a column's type is not one handled here.
    *
    * @throws UncheckedIOException when a file cannot be read
    */
