@@ -12,9 +12,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -87,17 +91,15 @@ public final class DriverParquet {
     if (files.isEmpty() || bytes > maxBytes) {
       return Optional.empty();
     }
-    Optional<StructType> schema = ParquetSchemas.writtenBySpark(files.get(0), conf);
-    if (schema.isEmpty() || !supported(schema.get())) {
-      return Optional.empty();
-    }
+    StructType schema = null;
     List<Row> rows = new ArrayList<>();
     for (FileStatus file : files) {
-      if (!schema.equals(ParquetSchemas.writtenBySpark(file, conf)) || !readFile(file, conf, schema.get(), rows)) {
+      schema = readFile(file, conf, schema, rows);
+      if (schema == null) {
         return Optional.empty();
       }
     }
-    return Optional.of(new Table((StructType) nullable(schema.get()), rows));
+    return Optional.of(new Table((StructType) nullable(schema), rows));
   }
 
   /** The type with every field and element nullable, as Spark reads a file source's schema. */
@@ -121,22 +123,41 @@ public final class DriverParquet {
    */
   public record Table(StructType schema, List<Row> rows) {}
 
-  /** Adds the file's rows to {@code rows}; false when its Parquet layout is not one this class converts. */
-  private static boolean readFile(FileStatus file, Configuration conf, StructType schema, List<Row> rows) {
-    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file.getPath())
-        .withConf(conf).build()) {
-      Group group = reader.read();
-      if (group != null && !matches(group.getType(), schema)) {
-        return false;
+  /**
+   * Adds the file's rows to {@code rows}, opening it once: the Spark schema its footer records, then its row groups.
+   * Returns that schema, or null when the file cannot be read here: no Spark schema, another one than
+   * {@code expected} (the first file's; null for the first file), a type or Parquet layout this class does not
+   * convert, or not a Parquet file at all (Spark's own read then says what is wrong).
+   */
+  private static StructType readFile(FileStatus file, Configuration conf, StructType expected, List<Row> rows) {
+    ParquetFileReader reader;
+    try {
+      reader = ParquetFileReader.open(HadoopInputFile.fromStatus(file, conf));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    try (reader) {
+      Optional<StructType> recorded = ParquetSchemas.recorded(reader.getFooter().getFileMetaData());
+      MessageType layout = reader.getFooter().getFileMetaData().getSchema();
+      if (recorded.isEmpty() || (expected != null && !expected.equals(recorded.get()))
+          || !supported(recorded.get()) || !matches(layout, recorded.get())) {
+        return null;
       }
-      for (; group != null; group = reader.read()) {
-        Object[] values = new Object[schema.size()];
-        for (int field = 0; field < values.length; field++) {
-          values[field] = value(group, schema.fields()[field].name(), schema.fields()[field].dataType());
+      StructType schema = recorded.get();
+      MessageColumnIO columns = new ColumnIOFactory().getColumnIO(layout);
+      for (PageReadStore rowGroup = reader.readNextRowGroup(); rowGroup != null;
+          rowGroup = reader.readNextRowGroup()) {
+        RecordReader<Group> records = columns.getRecordReader(rowGroup, new GroupRecordConverter(layout));
+        for (long row = 0; row < rowGroup.getRowCount(); row++) {
+          Group group = records.read();
+          Object[] values = new Object[schema.size()];
+          for (int field = 0; field < values.length; field++) {
+            values[field] = value(group, schema.fields()[field].name(), schema.fields()[field].dataType());
+          }
+          rows.add(RowFactory.create(values));
         }
-        rows.add(RowFactory.create(values));
       }
-      return true;
+      return schema;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.getPath(), e);
     }

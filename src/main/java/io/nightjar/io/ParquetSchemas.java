@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
@@ -55,12 +56,21 @@ public final class ParquetSchemas {
       return Optional.empty();
     }
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(file, conf))) {
-      String json = reader.getFooter().getFileMetaData().getKeyValueMetaData().get(SPARK_SCHEMA_KEY);
-      if (json == null) {
-        return Optional.empty();
-      }
-      return DataType.fromJson(json) instanceof StructType struct ? Optional.of(struct) : Optional.empty();
+      return recorded(reader.getFooter().getFileMetaData());
     } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The Spark schema a footer's key-value metadata records; empty when it records none, or none that parses. */
+  static Optional<StructType> recorded(FileMetaData footer) {
+    String json = footer.getKeyValueMetaData().get(SPARK_SCHEMA_KEY);
+    if (json == null) {
+      return Optional.empty();
+    }
+    try {
+      return DataType.fromJson(json) instanceof StructType struct ? Optional.of(struct) : Optional.empty();
+    } catch (RuntimeException e) {
       return Optional.empty();
     }
   }
