@@ -10,10 +10,10 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.feature.ImputerModel;
 import org.apache.spark.ml.feature.OneHotEncoderModel;
 import org.apache.spark.ml.feature.StringIndexerModel;
-import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.linalg.DenseMatrix;
 import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.linalg.MatrixUDT;
@@ -39,16 +39,17 @@ import scala.Option;
  * labels, an imputer's surrogates, a one-hot encoder's category sizes, and the coefficients of a linear or logistic
  * regression. Spark's readers read the metadata with a job, infer each table's schema with another and collect the
  * data with a third (through Scala reflection's encoders); in a fresh JVM those small jobs cost seconds of CPU in a
- * short predict run. The
- * saved params are parsed and applied by Spark's own code, as in {@link SavedParams}, and the objects are made with
- * the constructors Spark's readers call, so the stage is the one {@code PipelineModel.load} gives (
- * {@code PipelineLoaderTest} compares params and data). Anything this class does not recognise (a format of an older
- * Spark, data above {@link DriverParquet#MAX_BYTES}, a data row of another shape) is left to Spark's reader.
+ * short predict run. The saved params are parsed and applied by Spark's own code, as in {@link SavedParams}, and the
+ * objects are made with the constructors Spark's readers call, so the stage is the one {@code PipelineModel.load}
+ * gives ({@code PipelineLoaderTest} compares params and data). Anything this class does not recognise (a format of an
+ * older Spark, data above {@link DriverParquet#MAX_BYTES}, data of another shape) is left to Spark's reader, which
+ * also reports what is wrong with a damaged model.
  */
 final class DriverStages {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ALS = ALSModel.class.getName();
-  private static final String INDEXER = StringIndexerModel.class.getName();
+  // Constants, for the switch in load; StageAllowList names the same classes.
+  private static final String INDEXER = "org.apache.spark.ml.feature.StringIndexerModel";
   private static final String IMPUTER = "org.apache.spark.ml.feature.ImputerModel";
   private static final String ONE_HOT = "org.apache.spark.ml.feature.OneHotEncoderModel";
   private static final String LINEAR = "org.apache.spark.ml.regression.LinearRegressionModel";
@@ -68,13 +69,10 @@ final class DriverStages {
    * @throws ModelException when the saved metadata is malformed
    */
   static Optional<Transformer> load(String className, Path dir, Configuration conf) {
-    SparkSession spark = SparkSession.active();
     if (ALS.equals(className)) {
-      return als(spark, dir, conf);
+      return als(SparkSession.active(), dir, conf);
     }
-    if (INDEXER.equals(className)) {
-      return indexer(spark, dir, conf);
-    }
+    // The others save one row of data under data/, read only when the model was saved by Spark 3 or later.
     DefaultParamsReader.Metadata metadata = SavedParams.metadata(dir, conf, className);
     if (majorVersion(metadata.sparkVersion()) < 3) {
       return Optional.empty();
@@ -86,6 +84,7 @@ final class DriverStages {
       return Optional.empty();
     }
     Optional<Transformer> stage = switch (className) {
+      case INDEXER -> indexer(metadata.uid(), data.get());
       case IMPUTER -> imputer(metadata.uid(), data.get());
       case ONE_HOT -> oneHot(metadata.uid(), data.get());
       case LINEAR -> linear(metadata.uid(), data.get());
@@ -261,34 +260,19 @@ final class DriverStages {
 
   /**
    * As Spark's StringIndexerModel reader for a model saved by Spark 3 or later: one row whose {@code labelsArray}
-   * holds the labels of each input column. An older model (one {@code labels} array) is left to Spark's reader.
+   * holds the labels of each input column.
    */
-  private static Optional<Transformer> indexer(SparkSession spark, Path dir, Configuration conf) {
-    DefaultParamsReader.Metadata metadata = SavedParams.metadata(dir, conf, INDEXER);
-    if (majorVersion(metadata.sparkVersion()) < 3) {
+  private static Optional<Transformer> indexer(String uid, Row data) {
+    Optional<List<?>> columns = field(data, "labelsArray", DataTypes.createArrayType(
+        DataTypes.createArrayType(DataTypes.StringType, true), true)).map(List.class::cast);
+    if (columns.isEmpty() || columns.get().contains(null)) {
       return Optional.empty();
     }
-    Optional<DriverParquet.Table> data = DriverParquet.rows(new Path(dir, "data"), conf, DriverParquet.MAX_BYTES);
-    if (data.isEmpty() || data.get().schema().getFieldIndex("labelsArray").isEmpty()) {
-      return Optional.empty();
-    }
-    List<Row> rows = data.get().rows();
-    if (rows.isEmpty()) {
-      throw new ModelException("the saved string indexer " + dir + " has no labels in its data; retrain the model");
-    }
-    // Spark's reader takes the first row (head()); the writer writes exactly one.
-    List<?> columns = (List<?>) rows.get(0).get(data.get().schema().fieldIndex("labelsArray"));
-    if (columns == null) {
-      throw new ModelException("the saved string indexer " + dir + " has null labels in its data; retrain the model");
-    }
-    String[][] labels = new String[columns.size()][];
+    String[][] labels = new String[columns.get().size()][];
     for (int column = 0; column < labels.length; column++) {
-      List<?> levels = (List<?>) columns.get(column);
-      labels[column] = levels.toArray(String[]::new);
+      labels[column] = ((List<?>) columns.get().get(column)).toArray(String[]::new);
     }
-    StringIndexerModel model = new StringIndexerModel(metadata.uid(), labels);
-    metadata.getAndSetParams(model, Option.empty());
-    return Optional.of(model);
+    return Optional.of(new StringIndexerModel(uid, labels));
   }
 
   private static JsonNode json(DefaultParamsReader.Metadata metadata, Path dir) {

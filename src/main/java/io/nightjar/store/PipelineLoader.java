@@ -27,9 +27,9 @@ import org.apache.spark.ml.util.MLReader;
  * {@code MLReadable} reader, from the directory Spark's pipeline writer gave it), but the stages in parallel: each
  * stage's reader runs a few small Spark jobs (its metadata, then its data), and one after the other they dominate the
  * start of a short predict run. The pipeline's own metadata and each stage's class name are read straight from the
- * files, without a Spark job, and so is a stage that is only params ({@link SavedParams}), and Spark's string indexer
- * and ALS model when their data is small ({@link DriverStages}). Call it only on a directory {@link StageAllowList}
- * has checked.
+ * files, without a Spark job, and so is a stage that is only params ({@link SavedParams}), and Spark's stages whose
+ * data is small: indexer, imputer, one-hot encoder, linear and logistic regression, ALS ({@link DriverStages}). Call
+ * it only on a directory {@link StageAllowList} has checked.
  */
 public final class PipelineLoader {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,7 +102,7 @@ public final class PipelineLoader {
     // What Spark's own pipeline reader does: the class's static read(), then load(path). A stage that is only params
     // (its reader is exactly Spark's DefaultParamsReader: a VectorAssembler, say) is built as that reader builds it,
     // from the same metadata, but read on the driver rather than by a Spark job.
-    // Spark's indexer and ALS model with small data are built as their readers build them, the data read on the driver
+    // Spark's stages with small data are built as their readers build them, the data read on the driver
     // (DriverStages).
     Optional<Transformer> small = DriverStages.handles(className) ? DriverStages.load(className, dir, conf)
         : Optional.empty();
